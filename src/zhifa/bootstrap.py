@@ -1,0 +1,36 @@
+"""Composition root: builds settings, the database, the clock; nothing else wires these up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from zhifa.config import Settings
+from zhifa.db.registry import load_all_models
+from zhifa.db.session import Database
+from zhifa.shared.clock import Clock, SystemClock
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+
+    @cached_property
+    def db(self) -> Database:
+        load_all_models()
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return Database.from_url(self.settings.sqlalchemy_url)
+
+
+def build(settings: Settings | None = None, clock: Clock | None = None) -> Container:
+    settings = settings or Settings()
+    settings.check_production()
+    return Container(settings=settings, clock=clock or SystemClock())
+
+
+def create_schema(container: Container) -> None:
+    """Create all tables directly (tests); real databases use `zhifa db upgrade` (alembic)."""
+    from zhifa.db.base import Base
+
+    Base.metadata.create_all(container.db.engine)
