@@ -19,3 +19,15 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+
+
+def revision(url: str, message: str) -> None:
+    """Autogenerate a new revision against the database at URL (review the file it writes)."""
+    cfg = alembic_config(url)
+    cfg.set_main_option("file_template", "%%(year)d-%%(month).2d-%%(day).2d_%%(rev)s_%%(slug)s")
+    command.revision(cfg, message=message, autogenerate=True)
+
+
+def check(url: str) -> None:
+    """Raise if the models and the migrations differ (alembic check)."""
+    command.check(alembic_config(url))
