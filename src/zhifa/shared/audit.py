@@ -46,6 +46,16 @@ def _hashed_fields(e: AuditEvent) -> dict[str, Any]:
     }
 
 
+def _create_head(session: Session) -> None:
+    """The first writer creates the head row; a concurrent first writer's insert is a no-op."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(AuditHead).values(id=1, seq=0, last_hash=GENESIS).on_conflict_do_nothing())
+
+
 def record(
     session: Session,
     *,
@@ -61,10 +71,10 @@ def record(
     request_id: str | None = None,
 ) -> AuditEvent:
     """Append one event to the chain inside the caller's transaction."""
-    res = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
-    if res.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(AuditHead(id=1, seq=1, last_hash=GENESIS))
-        session.flush()
+    bump = update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+    if session.execute(bump).rowcount == 0:  # type: ignore[attr-defined]
+        _create_head(session)
+        session.execute(bump)
     head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
     session.refresh(head)
     ts = now or datetime.now(TZ)
