@@ -59,27 +59,28 @@ class TripParams:
     misread_slack_s: int = 30 * 60  # a misread pass must lie within the owner's span ± slack
 
 
-def canonical_key_expr(plate: ir.StringValue) -> ir.StringValue:
-    """Ibis version of the OCR canonical key: upper case, confusable characters folded together."""
-    try:  # keep one definition when the shared helper exposes its table
-        from zhifa.shared import plates as _plates  # type: ignore[attr-defined]
+def _canon_table() -> dict[str, str]:
+    try:
+        from zhifa.shared.plates import CONFUSIONS
 
-        table = dict(getattr(_plates, "OCR_CANONICAL", OCR_CLASSES))
-    except ImportError:
-        table = OCR_CLASSES
-    out = plate.upper()
-    for src, dst in table.items():
-        if len(src) == 1 and len(dst) == 1:
-            out = out.replace(src, dst)
+        return {c: cls[0] for cls in CONFUSIONS for c in cls[1:]}
+    except ImportError:  # pragma: no cover - the shared module is part of the foundation
+        return dict(OCR_CLASSES)
+
+
+def canonical_key_expr(plate: ir.StringValue) -> ir.StringValue:
+    """Ibis twin of `zhifa.shared.plates.canonical_key`: confusable characters folded together."""
+    out = plate
+    for src, dst in _canon_table().items():
+        out = out.replace(src, dst)
     return out
 
 
 def canonical_key_py(plate: str) -> str:
-    """Pure-Python twin of `canonical_key_expr` (tests check they agree)."""
-    out = plate.upper()
-    for src, dst in OCR_CLASSES.items():
-        out = out.replace(src, dst)
-    return out
+    """Pure-Python key (the shared helper); tests check the Ibis expression agrees with it."""
+    from zhifa.shared.plates import canonical_key
+
+    return canonical_key(plate)
 
 
 def _epoch(col: ir.Value) -> ir.IntegerValue:

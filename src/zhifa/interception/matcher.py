@@ -15,7 +15,6 @@ before is ignored (idempotent): the DB keeps a unique (record_id, entry_id) as t
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -45,6 +44,12 @@ def default_key_fn() -> KeyFn:
     from zhifa.shared.plates import canonical_key
 
     return canonical_key
+
+
+def default_similarity() -> Callable[[str, str], float]:
+    from zhifa.shared.plates import similarity
+
+    return similarity
 
 
 def _ts(value: Any, name: str) -> datetime:
@@ -124,15 +129,14 @@ def parse_hours(text: str | None) -> tuple[time, time] | None:
         raise ValueError(f"时段格式应为 HH:MM-HH:MM: {text!r}") from e
 
 
-def lookalike_confidence(record: Record, entry: WatchEntry, diffs: int) -> float:
-    """< 1 for a look-alike: fewer differing characters and more confirming attributes score higher."""
-    c = 0.9 - 0.15 * (diffs - 1)
+def lookalike_confidence(record: Record, entry: WatchEntry, similarity: float) -> float:
+    """< 1 for a look-alike: the plates' OCR similarity, raised by confirming class/axles, lowered without."""
     confirmed = 0
     if entry.vehicle_class is not None and record.vehicle_class is not None:
         confirmed += 1
     if entry.axle_count is not None and record.axle_count is not None:
         confirmed += 1
-    c += 0.04 * confirmed - 0.05 * (2 - confirmed)
+    c = similarity - 0.1 + 0.04 * confirmed - 0.05 * (2 - confirmed)
     return round(max(0.3, min(0.98, c)), 3)
 
 
@@ -153,20 +157,19 @@ class Matcher:
         entries: Iterable[WatchEntry] = (),
         *,
         key_fn: KeyFn | None = None,
+        similarity: Callable[[str, str], float] | None = None,
         late_after: timedelta = timedelta(minutes=2),
         max_subs: int = 2,
         dedup_capacity: int = 2_000_000,
-        key_cache_capacity: int = 1_000_000,
     ) -> None:
         self.key_fn: KeyFn = key_fn or default_key_fn()
+        self.similarity = similarity or default_similarity()
         self.late_after = late_after
         self.max_subs = max_subs
         self._index: dict[str, list[WatchEntry]] = {}
         self._by_id: dict[str, WatchEntry] = {}
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen: dict[str, None] = {}  # insertion-ordered: the oldest ids are evicted first
         self._dedup_capacity = dedup_capacity
-        self._key_cache: dict[str, str] = {}
-        self._key_cache_capacity = key_cache_capacity
         self.stats = MatchStats()
         for e in entries:
             self.add(e)
@@ -195,39 +198,21 @@ class Matcher:
     def entries(self) -> list[WatchEntry]:
         return list(self._by_id.values())
 
-    def _key(self, plate: str) -> str:
-        k = self._key_cache.get(plate)
-        if k is None:
-            if len(self._key_cache) >= self._key_cache_capacity:
-                self._key_cache.clear()
-            k = self._key_cache[plate] = self.key_fn(plate)
-        return k
-
     # --- the fast path: which reads have any candidate at all ---------------------------------
     def probe(self, plates: Sequence[str]) -> list[int]:
         """Positions of plates whose canonical key is listed (exact and look-alike candidates)."""
         index = self._index
-        cache = self._key_cache
         key_fn = self.key_fn
-        out: list[int] = []
-        append = out.append
-        for i, p in enumerate(plates):
-            k = cache.get(p)
-            if k is None:
-                k = key_fn(p) if p else ""
-                if len(cache) < self._key_cache_capacity:
-                    cache[p] = k
-            if k in index:
-                append(i)
-        return out
+        return [i for i, p in enumerate(plates) if key_fn(p) in index]
 
     # --- full matching ------------------------------------------------------------------------
     def _seen_before(self, record_id: str) -> bool:
-        if record_id in self._seen:
+        seen = self._seen
+        if record_id in seen:
             return True
-        self._seen[record_id] = None
-        if len(self._seen) > self._dedup_capacity:
-            self._seen.popitem(last=False)
+        seen[record_id] = None
+        if len(seen) > self._dedup_capacity:
+            del seen[next(iter(seen))]
         return False
 
     def forget(self, record_id: str) -> None:
@@ -237,18 +222,20 @@ class Matcher:
     def candidates(self, record: Record) -> list[WatchEntry]:
         if not record.plate:
             return []
-        return self._index.get(self._key(record.plate), [])
+        return self._index.get(self.key_fn(record.plate), [])
 
     def match(self, record: Record, *, now: datetime | None = None) -> list[Hit]:
-        self.stats.records += 1
+        stats = self.stats
+        stats.records += 1
         if self._seen_before(record.record_id):
-            self.stats.duplicates += 1
+            stats.duplicates += 1
             return []
-        if not record.plate:
-            self.stats.unreadable += 1
+        plate = record.plate
+        if not plate:
+            stats.unreadable += 1
             return []
-        bucket = self._index.get(self._key(record.plate))
-        if not bucket:
+        bucket = self._index.get(self.key_fn(plate))
+        if bucket is None:
             return []
         arrived = record.arrived_at or now
         lag = (arrived - record.event_time).total_seconds() if arrived is not None else None
@@ -293,4 +280,5 @@ class Matcher:
         if diffs == 0 or diffs > self.max_subs:
             return None
         notes = (f"疑似识别错误: {r.plate} → {e.plate}",)
-        return Hit(r, e, MatchKind.LOOKALIKE, lookalike_confidence(r, e, diffs), late, lag, notes)
+        conf = lookalike_confidence(r, e, self.similarity(r.plate, e.plate))
+        return Hit(r, e, MatchKind.LOOKALIKE, conf, late, lag, notes)

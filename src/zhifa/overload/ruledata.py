@@ -222,5 +222,5 @@ def with_overrides(
 
 
 # violation catalogue codes used when a case is opened (cases slice)
-CATALOGUE_MASS = "overload_mass"
-CATALOGUE_DIMENSION = "overload_dimension"
+CATALOGUE_MASS = "OVL-MASS"
+CATALOGUE_DIMENSION = "OVL-DIM"

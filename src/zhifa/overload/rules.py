@@ -114,10 +114,9 @@ def parse_axle_weights(raw: Any) -> tuple[int, ...] | None:
             return ()
         if not isinstance(items, list):
             return ()
-    try:
-        return tuple(int(x) for x in items)
-    except (TypeError, ValueError):
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in items):
         return ()
+    return tuple(items)
 
 
 def base_limit(

@@ -1,0 +1,252 @@
+"""Watch-list matcher benchmarks (issue 4).
+
+1. Matching core on one core: a 100k-entry list, 1M plate reads of which ~1% are listed vehicles and
+   ~0.5% OCR misreadings of listed plates. `probe` (one canonical-key dict probe per read) and the full
+   `match` (parse-free records, event-time validity, look-alike confirmation) are timed; the baseline in
+   the same run is the naive exact-only `set` lookup, and a brute-force single-substitution baseline on
+   a sample shows why a canonical index is needed.
+2. The whole live path through Redis on one consumer: XADD in batches of 500 rows per entry (pipelined),
+   then XREADGROUP → parse → match → commit hits and tasks (SQLite) → XACK.
+3. End-to-end latency record → committed task through Redis at 1,000 records/s (one record per entry).
+
+Usage: python benchmarks/bench_matcher.py [--redis-url URL] [--entries 100000] [--reads 1000000] [--json OUT]
+Without --redis-url (or ZHIFA_TEST_REDIS_URL) parts 2 and 3 are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from zhifa.interception.matcher import Matcher
+from zhifa.interception.model import Record, WatchEntry
+from zhifa.shared import plates
+from zhifa.shared.clock import TZ, SystemClock
+
+LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+SERIAL = "0123456789" + LETTERS
+CONF = {c: [x for x in cls if x != c and x not in "IO"] for cls in plates.CONFUSIONS for c in cls}
+
+
+def random_plate(rng: random.Random) -> tuple[str, str]:
+    prov = rng.choice("豫豫豫豫鲁冀晋陕鄂皖苏")
+    if rng.random() < 0.08:
+        return prov + "A" + rng.choice("DF") + "".join(rng.choice("0123456789") for _ in range(5)), "green"
+    office = rng.choice("ABCDEFGHJKLMNPQRSUV") if prov == "豫" else rng.choice(LETTERS)
+    return prov + office + "".join(rng.choice(SERIAL) for _ in range(5)), rng.choice(["blue", "yellow", "yellow"])
+
+
+def misread(plate: str, rng: random.Random) -> str:
+    pos = [i for i, c in enumerate(plate) if i >= 2 and CONF.get(c)]
+    if not pos:
+        return plate
+    i = rng.choice(pos)
+    return plate[:i] + rng.choice(CONF[plate[i]]) + plate[i + 1:]
+
+
+def make_world(n_entries: int, n_reads: int, seed: int = 7):
+    rng = random.Random(seed)
+    t0 = datetime(2022, 3, 1, 0, 0, tzinfo=TZ)
+    listed: dict[tuple[str, str], None] = {}
+    while len(listed) < n_entries:
+        listed[random_plate(rng)] = None
+    entries = [WatchEntry(entry_id=f"W{i}", plate=p, plate_color=c, valid_from=t0 - timedelta(days=1),
+                          valid_to=t0 + timedelta(days=30), vehicle_class=rng.choice([1, 12, 15, 16, None]))
+               for i, (p, c) in enumerate(listed)]
+    keys = list(listed)
+    reads: list[tuple[str, str]] = []
+    truth_listed = 0
+    for _ in range(n_reads):
+        u = rng.random()
+        if u < 0.01:
+            reads.append(rng.choice(keys))
+            truth_listed += 1
+        elif u < 0.015:
+            p, c = rng.choice(keys)
+            reads.append((misread(p, rng), c))
+            truth_listed += 1
+        else:
+            reads.append(random_plate(rng))
+    return entries, reads, truth_listed, t0
+
+
+def bench_core(n_entries: int, n_reads: int) -> dict:
+    entries, reads, truth_listed, t0 = make_world(n_entries, n_reads)
+    t = time.perf_counter()
+    m = Matcher(entries)
+    build_s = time.perf_counter() - t
+    plate_list = [p for p, _ in reads]
+
+    exact = {(e.plate, e.plate_color) for e in entries}
+    t = time.perf_counter()
+    n_exact = sum(1 for pc in reads if pc in exact)
+    set_s = time.perf_counter() - t
+
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        cand = m.probe(plate_list)
+        best = min(best, time.perf_counter() - t)
+    probe_s = best
+
+    recs = [Record(record_id=str(i), kind="gantry", site_id="G1", event_time=t0 + timedelta(seconds=i % 86400),
+                   plate=p, plate_color=c, vehicle_class=None) for i, (p, c) in enumerate(reads)]
+    t = time.perf_counter()
+    hits = m.match_many(recs, now=t0 + timedelta(days=1))
+    match_s = time.perf_counter() - t
+
+    # baseline: all single substitutions of confusable characters, one set probe each (sample)
+    sample = plate_list[:20_000]
+    plate_set = {e.plate for e in entries}
+    t = time.perf_counter()
+    for p in sample:
+        if p in plate_set:
+            continue
+        for i, c in enumerate(p):
+            for alt in CONF.get(c, ()):
+                if p[:i] + alt + p[i + 1:] in plate_set:
+                    break
+    brute_s = time.perf_counter() - t
+    hit_records = len({h.record.record_id for h in hits})
+    return {
+        "entries": n_entries, "reads": n_reads, "listed_reads_planted": truth_listed,
+        "index_build_s": round(build_s, 3),
+        "set_exact_baseline_reads_per_s": round(n_reads / set_s), "set_exact_found": n_exact,
+        "probe_reads_per_s": round(n_reads / probe_s), "probe_candidates": len(cand),
+        "match_records_per_s": round(n_reads / match_s), "hit_records": hit_records,
+        "confusion_probe_baseline_reads_per_s": round(len(sample) / brute_s),
+    }
+
+
+def _rows(n: int, entries: list[WatchEntry], t0: datetime, hit_rate: float, seed: int = 3) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        if rng.random() < hit_rate:
+            e = rng.choice(entries)
+            p, c = e.plate, e.plate_color
+        else:
+            p, c = random_plate(rng)
+        out.append({"record_id": f"R{seed}-{i}", "gantry_id": "G2", "pass_time": (t0 + timedelta(milliseconds=i)).isoformat(),
+                    "plate": p, "plate_color": c, "vehicle_class": 1, "axle_count": 2, "direction": 1, "media": "obu"})
+    return out
+
+
+def _live_setup(tmp: Path, redis_url: str, stream: str, n_entries: int):
+    from zhifa.bootstrap import build, create_schema
+    from zhifa.config import Settings
+    from zhifa.db.session import unit_of_work
+    from zhifa.interception.live import LiveMatcher
+    from zhifa.interception.orm import WatchlistEntry
+    from zhifa.interception.stream import RedisRecordStream
+
+    c = build(Settings(env="test", data_dir=tmp, database_url=""), clock=SystemClock())
+    create_schema(c)
+    entries, _, _, _ = make_world(n_entries, 0)
+    now = datetime.now(TZ)
+    with unit_of_work(c.db) as s:
+        s.execute(WatchlistEntry.__table__.insert(), [
+            dict(entry_id=e.entry_id, plate=e.plate, plate_color=e.plate_color, reason="bench", source="manual",
+                 issued_by_unit="410000", priority=2, valid_from=now - timedelta(days=1),
+                 valid_to=now + timedelta(days=30), status="active", created_by="bench", created_at=now)
+            for e in entries])
+
+    class Chain:  # a straight road: three exits downstream of every gantry
+        def downstream_exits(self, site_id):
+            return [("S1", 5_000), ("S2", 25_000), ("S3", 60_000)]
+
+    stream_obj = RedisRecordStream(redis_url, stream=stream, group="bench", consumer="c1")
+    stream_obj.r.delete(stream, f"{stream}:dead")
+    stream_obj.ensure_group()
+    live = LiveMatcher(c.db, stream_obj, c.clock, graph=Chain())
+    live.refresh(force=True)
+    return c, live, stream_obj, entries
+
+
+def bench_redis_throughput(redis_url: str, n_records: int, n_entries: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        c, live, st, entries = _live_setup(Path(tmp), redis_url, "bench:thru", n_entries)
+        rows = _rows(n_records, entries, datetime.now(TZ), hit_rate=0.001)
+        t = time.perf_counter()
+        for i in range(0, len(rows), 50_000):
+            st.publish(rows[i:i + 50_000])
+        publish_s = time.perf_counter() - t
+        t = time.perf_counter()
+        rep = live.run(count=20, block_ms=0, idle_exit=True)
+        consume_s = time.perf_counter() - t
+        st.r.delete("bench:thru")
+        return {"records": n_records, "hits": rep.hits, "tasks": rep.tasks_created,
+                "publish_records_per_s": round(n_records / publish_s),
+                "consume_records_per_s": round(rep.records / consume_s), "pending_after": 0}
+
+
+def bench_latency(redis_url: str, rate: int, seconds: float, n_entries: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        c, live, st, entries = _live_setup(Path(tmp), redis_url, "bench:lat", n_entries)
+        n = int(rate * seconds)
+        rows = _rows(n, entries, datetime.now(TZ), hit_rate=0.05, seed=5)
+        st.batch_size = 1
+        done = threading.Event()
+
+        def producer():
+            import redis
+
+            r = redis.Redis.from_url(redis_url)
+            start = time.perf_counter()
+            for i, row in enumerate(rows):
+                due = start + i / rate
+                d = due - time.perf_counter()
+                if d > 0:
+                    time.sleep(d)
+                from zhifa.interception.stream import encode_rows
+
+                r.xadd("bench:lat", {"rows": encode_rows([row]), "ts": repr(time.time())})
+            done.set()
+
+        th = threading.Thread(target=producer)
+        th.start()
+        live.run(count=100, block_ms=5, stop=lambda: done.is_set() and st.pending_count() == 0
+                 and live.report.records >= n)
+        th.join()
+        lat = sorted(live.report.latencies_ms)
+        st.r.delete("bench:lat")
+        q = statistics.quantiles(lat, n=100) if len(lat) >= 100 else None
+        return {"rate_per_s": rate, "records": live.report.records, "hit_messages": len(lat),
+                "tasks": live.report.tasks_created,
+                "p50_ms": round(statistics.median(lat), 2) if lat else None,
+                "p99_ms": round(q[98], 2) if q else (round(lat[-1], 2) if lat else None),
+                "max_ms": round(lat[-1], 2) if lat else None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--entries", type=int, default=100_000)
+    ap.add_argument("--reads", type=int, default=1_000_000)
+    ap.add_argument("--redis-url", default=os.environ.get("ZHIFA_TEST_REDIS_URL", ""))
+    ap.add_argument("--redis-records", type=int, default=200_000)
+    ap.add_argument("--latency-seconds", type=float, default=10.0)
+    ap.add_argument("--json", type=Path, default=None)
+    a = ap.parse_args(argv)
+    out = {"core": bench_core(a.entries, a.reads)}
+    print(json.dumps(out["core"], ensure_ascii=False), flush=True)
+    if a.redis_url:
+        out["redis_throughput"] = bench_redis_throughput(a.redis_url, a.redis_records, a.entries)
+        print(json.dumps(out["redis_throughput"]), flush=True)
+        out["redis_latency"] = bench_latency(a.redis_url, 1000, a.latency_seconds, a.entries)
+        print(json.dumps(out["redis_latency"]), flush=True)
+    if a.json:
+        a.json.write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

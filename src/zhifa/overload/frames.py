@@ -1,0 +1,202 @@
+"""The determination of `zhifa.overload.rules` as Polars expressions, for a day of records at once.
+
+Same rule, same order of quarantine reasons, same integer arithmetic: `tests/unit/overload/
+test_frames.py` checks with hypothesis that every row agrees with `rules.determine`.
+
+Input columns (schemas.md; absent ones are treated as null): record_id, gross_weight_kg, axle_count,
+vehicle_kind, single_drive_axle, single_tyre_axles, axle_weights_kg (JSON text), length_mm, width_mm,
+height_mm, plate; and the site tolerance policy per row: tol_permille (class × 10), tol_deduct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from zhifa.overload import rules as r
+from zhifa.overload.ruledata import KIND_CLASS, RuleSet
+
+_OPTIONAL: dict[str, pl.DataType] = {
+    "vehicle_kind": pl.String(),
+    "single_drive_axle": pl.Boolean(),
+    "single_tyre_axles": pl.Int64(),
+    "axle_weights_kg": pl.String(),
+    "length_mm": pl.Int64(),
+    "width_mm": pl.Int64(),
+    "height_mm": pl.Int64(),
+    "plate": pl.String(),
+    "plate_color": pl.String(),
+    "axle_count": pl.Int64(),
+    "gross_weight_kg": pl.Int64(),
+}
+
+OUTPUT_COLUMNS = (
+    "status",
+    "reason",
+    "limit_kg",
+    "tolerance_kg",
+    "judged_kg",
+    "excess_kg",
+    "excess_rate",
+    "mass_violation",
+    "over_height_mm",
+    "over_width_mm",
+    "over_length_mm",
+    "is_100t",
+    "is_severe",
+    "limit_item",
+)
+
+
+def with_tolerance(
+    df: pl.DataFrame | pl.LazyFrame,
+    policies: Mapping[str, r.TolerancePolicy],
+    default: r.TolerancePolicy,
+    site_column: str = "site_id",
+) -> pl.LazyFrame:
+    """Attach each row's site tolerance policy (tol_permille, tol_deduct); unknown sites get `default`."""
+    lf = df.lazy()
+    pol = pl.DataFrame(
+        {
+            site_column: list(policies.keys()),
+            "tol_permille": [p.permille for p in policies.values()],
+            "tol_deduct": [p.deduct for p in policies.values()],
+        },
+        schema={site_column: pl.String, "tol_permille": pl.Int64, "tol_deduct": pl.Boolean},
+    ).lazy()
+    return lf.join(pol, on=site_column, how="left").with_columns(
+        pl.col("tol_permille").fill_null(default.permille),
+        pl.col("tol_deduct").fill_null(default.deduct),
+    )
+
+
+def _ensure_columns(lf: pl.LazyFrame) -> pl.LazyFrame:
+    names = lf.collect_schema().names()
+    add = [pl.lit(None, dtype=t).alias(c) for c, t in _OPTIONAL.items() if c not in names]
+    lf = lf.with_columns(add) if add else lf
+    return lf.with_columns(
+        pl.col("gross_weight_kg").cast(pl.Int64, strict=False),
+        pl.col("axle_count").cast(pl.Int64, strict=False),
+        pl.col("single_tyre_axles").cast(pl.Int64, strict=False),
+        pl.col("single_drive_axle").cast(pl.Boolean, strict=False),
+        pl.col("axle_weights_kg").cast(pl.String),
+        *(pl.col(c).cast(pl.Int64, strict=False) for c in ("length_mm", "width_mm", "height_mm")),
+    )
+
+
+def _limit_expr(rules: RuleSet) -> tuple[pl.Expr, pl.Expr]:
+    lim = rules.limits
+    key = pl.min_horizontal(pl.col("axle_count"), pl.lit(6))
+
+    def by_class(cls: str) -> pl.Expr:
+        e: pl.Expr = pl.lit(None, dtype=pl.Int64)
+        for (k, c), kg in sorted(lim.gross_kg.items()):
+            if c == cls:
+                e = pl.when(key == k).then(pl.lit(kg, dtype=pl.Int64)).otherwise(e)
+        return e
+
+    truck, comb = by_class("truck"), by_class("combination")
+    kind = pl.col("vehicle_kind")
+    cls = kind.replace_strict(KIND_CLASS, default="invalid", return_dtype=pl.String)
+    base = (
+        pl.when(kind.is_null())
+        .then(pl.max_horizontal(truck, comb))
+        .when(cls == "truck")
+        .then(truck)
+        .when(cls == "combination")
+        .then(comb)
+        .otherwise(pl.lit(None, dtype=pl.Int64))
+    )
+    base = (
+        pl.when(base.is_not_null() & (key == 6) & pl.col("single_drive_axle").fill_null(False))
+        .then(pl.lit(lim.six_axle_single_drive_kg, dtype=pl.Int64))
+        .otherwise(base)
+    )
+    tyres = pl.col("single_tyre_axles").fill_null(0)
+    ok = pl.col("axle_count").is_not_null() & (pl.col("axle_count") >= 2) & (tyres >= 0) & (tyres < pl.col("axle_count"))
+    limit = pl.when(ok).then(base - tyres * lim.single_tyre_reduction_kg).otherwise(pl.lit(None, dtype=pl.Int64))
+    item = pl.lit(None, dtype=pl.Int64)
+    for k, no in sorted(lim.item_no.items()):
+        item = pl.when(key == k).then(pl.lit(no, dtype=pl.Int64)).otherwise(item)
+    return limit, item
+
+
+def determine_frame(df: pl.DataFrame | pl.LazyFrame, rules: RuleSet) -> pl.LazyFrame:
+    """Add the determination columns (OUTPUT_COLUMNS) to every row; bad rows get status not_determined."""
+    lim, flags = rules.limits, rules.flags
+    lf = _ensure_columns(df.lazy())
+    limit, item = _limit_expr(rules)
+    aw_text = pl.col("axle_weights_kg").str.strip_chars(" ")
+    parts = (
+        aw_text.str.strip_chars("[] ")
+        .str.split(",")
+        .list.eval(pl.element().str.strip_chars(" ").cast(pl.Int64, strict=False))
+    )
+    lf = lf.with_columns(
+        limit.alias("limit_kg"),
+        item.alias("limit_item"),
+        pl.when(aw_text.is_null() | (aw_text == "")).then(pl.lit(None)).otherwise(parts).alias("_aw"),
+    )
+    g = pl.col("gross_weight_kg")
+    aw = pl.col("_aw")
+    aw_bad = aw.is_not_null() & (
+        (aw.list.len() != pl.col("axle_count"))
+        | (aw.list.eval(pl.element().is_null() | (pl.element() < 0)).list.any())
+        | ((aw.list.sum() - g).abs() * 100 > g * flags.axle_sum_tolerance_pct)
+    )
+    plate_missing = pl.col("plate").is_null() | (pl.col("plate").str.strip_chars() == "")
+    reason = (
+        pl.when(g.is_null())
+        .then(pl.lit(r.WEIGHT_MISSING))
+        .when(g <= 0)
+        .then(pl.lit(r.WEIGHT_NONPOSITIVE))
+        .when(g > flags.max_plausible_kg)
+        .then(pl.lit(r.WEIGHT_OVER_MAX))
+        .when(pl.col("limit_kg").is_null())
+        .then(pl.lit(r.UNKNOWN_AXLE_CONFIG))
+        .when(aw_bad)
+        .then(pl.lit(r.AXLE_WEIGHTS_MISMATCH))
+        .when(plate_missing)
+        .then(pl.lit(r.PLATE_MISSING))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+    lf = lf.with_columns(reason.alias("reason")).drop("_aw")
+    weighed = pl.col("reason").is_null() | (pl.col("reason") == r.PLATE_MISSING)
+    tol = pl.when(pl.col("tol_deduct")).then(g * pl.col("tol_permille") // 1000).otherwise(0)
+    lf = lf.with_columns(
+        pl.when(weighed).then(tol).otherwise(0).alias("tolerance_kg"),
+    ).with_columns(
+        pl.when(weighed).then(g - pl.col("tolerance_kg")).otherwise(pl.lit(None, dtype=pl.Int64)).alias("judged_kg"),
+    )
+    over = weighed & (pl.col("judged_kg") > pl.col("limit_kg"))
+
+    def dim(col: str, limit_mm: int) -> pl.Expr:
+        v = pl.col(col)
+        return pl.when(weighed & v.is_not_null() & (v > limit_mm)).then(v - limit_mm).otherwise(0)
+
+    lf = lf.with_columns(
+        over.alias("mass_violation"),
+        pl.when(over).then(pl.col("judged_kg") - pl.col("limit_kg")).otherwise(0).alias("excess_kg"),
+        dim("height_mm", lim.height_mm).alias("over_height_mm"),
+        dim("width_mm", lim.width_mm).alias("over_width_mm"),
+        dim("length_mm", lim.length_mm).alias("over_length_mm"),
+        (weighed & (g >= flags.truck_100t_kg)).alias("is_100t"),
+    )
+    dims_over = (pl.col("over_height_mm") > 0) | (pl.col("over_width_mm") > 0) | (pl.col("over_length_mm") > 0)
+    return lf.with_columns(
+        pl.when(weighed)
+        .then(pl.col("excess_kg") / pl.col("limit_kg"))
+        .otherwise(0.0)
+        .alias("excess_rate"),
+        (pl.col("mass_violation") & (pl.col("excess_kg") * 100 > pl.col("limit_kg") * flags.severe_rate_pct)).alias(
+            "is_severe"
+        ),
+        pl.when(pl.col("reason").is_not_null())
+        .then(pl.lit(r.NOT_DETERMINED))
+        .when(pl.col("mass_violation") | dims_over)
+        .then(pl.lit(r.VIOLATION))
+        .otherwise(pl.lit(r.LEGAL))
+        .alias("status"),
+        pl.when(weighed).then(pl.col("limit_kg")).otherwise(pl.lit(None, dtype=pl.Int64)).alias("limit_kg"),
+    )

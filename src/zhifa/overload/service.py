@@ -1,0 +1,893 @@
+"""Overload verbs: determine a day of the lake, draft and store leads with evidence bundles, review them
+(confirm → case and notice; reject with reason), entry overload rate, loading-source trace-back.
+
+Each verb takes `session` (one `unit_of_work`) and keyword-only `actor=`; changes are audited in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from zhifa.leads.model import LeadDraft, LeadStatus
+from zhifa.leads.orm import Lead
+from zhifa.leads.service import access_lead, link_case, review_lead, store_leads
+from zhifa.org.orm import Site, Unit
+from zhifa.overload import frames
+from zhifa.overload import rules as r
+from zhifa.overload.orm import EntryWeighStat, OverloadDetermination, OverloadNotice, OverloadRun, TraceBackTask
+from zhifa.overload.ruledata import CATALOGUE_DIMENSION, CATALOGUE_MASS, RuleSet, ruleset_for
+from zhifa.shared import audit
+from zhifa.shared.access import Actor, Role, check_visible, require_role, scope
+from zhifa.shared.clock import TZ
+from zhifa.shared.errors import NotFound, ValidationFailed
+from zhifa.shared.ids import new_id
+
+PROVINCE = "410000"
+RULE_OVERLOAD = "overload"
+RULE_100T = "overload_100t"
+RULE_DIMENSION = "overload_dimension"
+RULE_UNIDENTIFIED = "overload_unidentified"
+OVERLOAD_RULES = (RULE_OVERLOAD, RULE_100T, RULE_DIMENSION, RULE_UNIDENTIFIED)
+RULE_LABELS_ZH = {
+    RULE_OVERLOAD: "超限运输",
+    RULE_100T: "百吨王",
+    RULE_DIMENSION: "外廓尺寸超限",
+    RULE_UNIDENTIFIED: "超限（号牌未识别）",
+}
+
+# (source, lake table, site column, time column)
+SOURCES: tuple[tuple[str, str, str, str], ...] = (
+    ("wim", "wim", "site_id", "measured_at"),
+    ("entry", "toll_txn", "station_id", "event_time"),
+    ("static", "static_weigh", "station_id", "measured_at"),
+)
+DEFAULT_LEAD_SOURCES = ("wim", "static")
+DEFAULT_WINDOW = timedelta(hours=2)  # the same truck at two points within this is one event per rule
+
+
+@dataclass
+class SiteInfo:
+    site_id: str
+    name: str
+    unit_code: str
+    kind: str
+    lon: float | None
+    lat: float | None
+    device_class: float | None
+    deduct_tolerance: bool | None
+    calibrated_until: datetime | None
+
+    def policy(self, source: str, rules: RuleSet) -> r.TolerancePolicy:
+        tol = rules.tolerance
+        cls = self.device_class if self.device_class is not None else tol.default_class[source]
+        deduct = self.deduct_tolerance if self.deduct_tolerance is not None else tol.default_deduct[source]
+        return r.TolerancePolicy(device_class=float(cls), deduct=bool(deduct))
+
+
+@dataclass
+class SourceReport:
+    source: str
+    rows: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # status and reason → count
+
+
+@dataclass
+class RunReport:
+    day: date
+    rule_version: str
+    sources: list[SourceReport]
+    determinations_stored: int
+    leads_created: int
+    leads_duplicate: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def load_sites(session: Session) -> dict[str, SiteInfo]:
+    return {
+        s.site_id: SiteInfo(
+            s.site_id, s.name, s.unit_code, s.kind, s.lon, s.lat, s.device_class, s.deduct_tolerance, s.calibrated_until
+        )
+        for s in session.execute(select(Site)).scalars()
+    }
+
+
+def read_source(lake_dir: Path, table: str, day: date) -> pl.LazyFrame | None:
+    """One day of one lake table, or None when the lake holds nothing for it."""
+    try:
+        from zhifa.records.lake import part_files, scan
+
+        if not part_files(Path(lake_dir), table, [day]):
+            return None
+        return scan(Path(lake_dir), table, [day])
+    except ImportError:  # pragma: no cover - records slice always present in the product
+        files = sorted((Path(lake_dir) / table / f"day={day.isoformat()}").glob("*.parquet"))
+        return pl.scan_parquet(files) if files else None
+
+
+def determine_source(
+    lf: pl.LazyFrame, source: str, site_col: str, time_col: str, sites: dict[str, SiteInfo], rules: RuleSet
+) -> pl.DataFrame:
+    """The determination of every row of one source (frames path); the site column becomes `site_id`."""
+    names = lf.collect_schema().names()
+    if source == "entry":
+        lf = lf.filter((pl.col("event") == "entry") & pl.col("gross_weight_kg").is_not_null())
+    ren = {}
+    if site_col != "site_id":
+        ren[site_col] = "site_id"
+    if time_col != "measured_at":
+        ren[time_col] = "measured_at"
+    lf = lf.rename(ren)
+    if source == "entry":
+        lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("vehicle_kind")) if "vehicle_kind" not in names else lf
+    policies = {sid: s.policy(source, rules) for sid, s in sites.items()}
+    default = r.TolerancePolicy(rules.tolerance.default_class[source], rules.tolerance.default_deduct[source])
+    return frames.determine_frame(frames.with_tolerance(lf, policies, default), rules).collect()
+
+
+def _counts(df: pl.DataFrame) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for (status, reason), n in Counter(zip(df["status"].to_list(), df["reason"].to_list(), strict=True)).items():
+        out[status] = out.get(status, 0) + n
+        if reason:
+            out[f"reason:{reason}"] = out.get(f"reason:{reason}", 0) + n
+    for flag in ("is_100t", "is_severe"):
+        out[flag] = int(df[flag].sum())
+    return out
+
+
+def event_frame(violations: pl.DataFrame, window: timedelta = DEFAULT_WINDOW) -> pl.DataFrame:
+    """One row per (rule, truck, event): records of the same truck within `window` of the previous one.
+
+    Rules per record: `overload` (mass), `overload_100t` (gross ≥ 100 t), `overload_dimension`
+    (dimensions only). Records without a plate are one event each (`overload_unidentified`).
+    """
+    if violations.height == 0:
+        return pl.DataFrame()
+    v = violations.with_columns(
+        pl.concat_list(
+            pl.when(pl.col("mass_violation")).then(pl.lit(RULE_OVERLOAD)).otherwise(None),
+            pl.when(pl.col("is_100t")).then(pl.lit(RULE_100T)).otherwise(None),
+            pl.when(
+                ~pl.col("mass_violation")
+                & ((pl.col("over_height_mm") > 0) | (pl.col("over_width_mm") > 0) | (pl.col("over_length_mm") > 0))
+            )
+            .then(pl.lit(RULE_DIMENSION))
+            .otherwise(None),
+        )
+        .list.drop_nulls()
+        .alias("rule")
+    )
+    plate_missing = pl.col("reason") == r.PLATE_MISSING
+    v = v.with_columns(
+        pl.when(plate_missing).then(pl.lit([RULE_UNIDENTIFIED])).otherwise(pl.col("rule")).alias("rule")
+    ).explode("rule").filter(pl.col("rule").is_not_null())
+    v = v.with_columns(
+        pl.when(plate_missing).then(pl.lit("?") + pl.col("record_id")).otherwise(pl.col("plate")).alias("_who"),
+        pl.col("plate_color").fill_null(""),
+    ).sort("rule", "_who", "plate_color", "measured_at")
+    gap = pl.col("measured_at").diff().over("rule", "_who", "plate_color")
+    v = v.with_columns((gap.is_null() | (gap > window)).cum_sum().over("rule", "_who", "plate_color").alias("_ev"))
+    return (
+        v.group_by("rule", "_who", "plate_color", "_ev", maintain_order=True)
+        .agg(
+            pl.col("plate").first(),
+            pl.col("measured_at").min().alias("start"),
+            pl.col("measured_at").max().alias("end"),
+            pl.col("record_id"),
+            pl.col("site_id"),
+            pl.col("source").first(),
+            pl.col("excess_kg").max(),
+            pl.col("measured_at").sort_by("excess_kg", descending=True).first().alias("worst_at"),
+            pl.col("site_id").sort_by("excess_kg", descending=True).first().alias("worst_site"),
+        )
+        .drop("_who", "_ev")
+    )
+
+
+def dedup_key(rule: str, plate: str | None, plate_color: str | None, start: datetime, first_record: str) -> str:
+    if rule == RULE_UNIDENTIFIED or not plate:
+        return f"{rule}:?:{first_record}"[:160]
+    return f"{rule}:{plate}:{plate_color or ''}:{start.astimezone(TZ):%Y%m%dT%H%M%S}"
+
+
+def _sha(obj: Any) -> str:
+    if isinstance(obj, bytes):
+        return hashlib.sha256(obj).hexdigest()
+    return hashlib.sha256(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(row, ensure_ascii=False, default=lambda o: o.isoformat() if hasattr(o, "isoformat") else str(o)))
+
+
+RECORD_FIELDS = (
+    "record_id", "site_id", "measured_at", "plate", "plate_color", "axle_count", "vehicle_kind",
+    "single_drive_axle", "single_tyre_axles", "gross_weight_kg", "axle_weights_kg", "speed_kmh",
+    "length_mm", "width_mm", "height_mm", "lane", "evidence", "officer_id",
+)
+DET_FIELDS = (
+    "status", "reason", "limit_kg", "tolerance_kg", "judged_kg", "excess_kg", "excess_rate", "mass_violation",
+    "over_height_mm", "over_width_mm", "over_length_mm", "is_100t", "is_severe", "tol_permille", "tol_deduct",
+)
+
+
+def evidence_part(row: dict[str, Any], site: SiteInfo | None, evidence_dir: Path | None) -> dict[str, Any]:
+    """Record, photos (file names; SHA-256 of the file when it is in the evidence store), site and its
+    calibration status, the determination; SHA-256 of each part."""
+    record = _jsonable({k: row.get(k) for k in RECORD_FIELDS if k in row})
+    try:
+        names = json.loads(row.get("evidence") or "[]")
+        names = [str(n) for n in names] if isinstance(names, list) else []
+    except ValueError:
+        names = []
+    photos = []
+    for n in names:
+        p = (evidence_dir / n) if evidence_dir else None
+        if p is not None and p.is_file():
+            photos.append({"name": n, "sha256": _sha(p.read_bytes()), "available": True})
+        else:
+            photos.append({"name": n, "sha256": None, "available": False})
+    measured = row.get("measured_at")
+    site_part: dict[str, Any] = {"site_id": row.get("site_id"), "known": site is not None}
+    if site is not None:
+        cal = site.calibrated_until
+        site_part.update(
+            name=site.name,
+            unit_code=site.unit_code,
+            device_class=site.device_class,
+            deduct_tolerance=site.deduct_tolerance,
+            calibrated_until=cal.isoformat() if cal else None,
+            calibration_valid=bool(cal and measured and cal >= measured),
+        )
+    det = _jsonable({k: row.get(k) for k in DET_FIELDS if k in row})
+    return {
+        "record": record,
+        "record_sha256": _sha(record),
+        "photos": photos,
+        "site": site_part,
+        "site_sha256": _sha(site_part),
+        "determination": det,
+        "determination_sha256": _sha(det),
+    }
+
+
+def measurement_of(row: dict[str, Any]) -> r.Measurement:
+    return r.measurement_from_row(row, str(row.get("source") or "wim"))
+
+
+def draft_leads(
+    violations: pl.DataFrame,
+    *,
+    rules: RuleSet,
+    sites: dict[str, SiteInfo],
+    window: timedelta = DEFAULT_WINDOW,
+    evidence_dir: Path | None = None,
+) -> list[LeadDraft]:
+    """Lead drafts, one per (rule, truck, event), each with its evidence bundle and proposed penalty."""
+    events = event_frame(violations, window)
+    if events.height == 0:
+        return []
+    by_id = {(row["source"], row["record_id"]): row for row in violations.to_dicts()}
+    drafts = []
+    for ev in events.iter_rows(named=True):
+        recs = [by_id[(ev["source"], rid)] for rid in ev["record_id"] if (ev["source"], rid) in by_id]
+        worst = max(recs, key=lambda x: (x["excess_kg"], x["over_height_mm"] + x["over_width_mm"] + x["over_length_mm"]))
+        site = sites.get(worst.get("site_id") or "")
+        parts = [evidence_part(x, sites.get(x.get("site_id") or ""), evidence_dir) for x in recs]
+        meas = measurement_of(worst)
+        det = r.determine(meas, rules, r.TolerancePolicy(worst["tol_permille"] / 10, bool(worst["tol_deduct"])))
+        pen = r.proposed_penalty(det, meas, rules.fines)
+        rule = ev["rule"]
+        plate = ev["plate"] if rule != RULE_UNIDENTIFIED else None
+        color = (ev["plate_color"] or None) if rule != RULE_UNIDENTIFIED else (worst.get("plate_color") or None)
+        bundle = {
+            "kind": "overload_evidence",
+            "source": ev["source"],
+            "parts": parts,
+            "legal_basis": det.legal_basis,
+            "worst": {
+                "record_id": worst["record_id"],
+                "gross_kg": worst["gross_weight_kg"],
+                "limit_kg": worst["limit_kg"],
+                "excess_kg": worst["excess_kg"],
+                "excess_rate": round(float(worst["excess_rate"]), 4),
+                "is_100t": bool(worst["is_100t"]),
+                "is_severe": bool(worst["is_severe"]),
+                "dimension_excess_mm": det.dimension_excess_mm,
+            },
+            "proposed_penalty": {
+                "warning_only": pen.warning_only,
+                "proposed_yuan": pen.proposed_yuan,
+                "lines": [asdict(line) for line in pen.lines],
+                "basis": pen.basis,
+                "rule_version": pen.rule_version,
+            },
+        }
+        bundle["bundle_sha256"] = _sha([p["record_sha256"] for p in parts] + [p["site_sha256"] for p in parts])
+        label = RULE_LABELS_ZH[rule]
+        if det.mass_violation:
+            text = (
+                f"{label}：总重{worst['gross_weight_kg']}千克，限值{worst['limit_kg']}千克，"
+                f"超限{worst['excess_kg']}千克（{float(worst['excess_rate']) * 100:.1f}%）"
+            )
+        else:
+            text = f"{label}：总重{worst['gross_weight_kg']}千克，外廓尺寸超限{det.dimension_excess_mm}"
+        if len(recs) > 1:
+            text += f"；同一车辆{len(recs)}条记录合并为一次违法"
+        drafts.append(
+            LeadDraft(
+                rule=rule,
+                plate=plate,
+                plate_color=color,
+                start=ev["start"],
+                end=ev["end"],
+                unit_code=site.unit_code if site else PROVINCE,
+                explanation=text,
+                dedup_key=dedup_key(rule, plate, color, ev["start"], ev["record_id"][0]),
+                score=1.0,
+                site_id=worst.get("site_id"),
+                evidence=bundle,
+                rule_version=rules.version,
+            )
+        )
+    return drafts
+
+
+def run_day(
+    session: Session,
+    *,
+    actor: Actor,
+    lake_dir: Path,
+    day: date,
+    now: datetime,
+    rules: RuleSet | None = None,
+    lead_sources: Sequence[str] = DEFAULT_LEAD_SOURCES,
+    window: timedelta = DEFAULT_WINDOW,
+    evidence_dir: Path | None = None,
+) -> RunReport:
+    """Determine every WIM, entry-weighing and static-weighing record of `day`; store violations and
+    undeterminable records (with reason), entry statistics, and leads. Running twice changes nothing."""
+    require_role(actor, Role.ANALYST)
+    rules = rules or ruleset_for(day)
+    sites = load_sites(session)
+    reports: list[SourceReport] = []
+    stored = 0
+    lead_frames: list[pl.DataFrame] = []
+    for source, table, site_col, time_col in SOURCES:
+        lf = read_source(lake_dir, table, day)
+        rep = SourceReport(source=source)
+        reports.append(rep)
+        if lf is None:
+            continue
+        df = determine_source(lf, source, site_col, time_col, sites, rules).with_columns(pl.lit(source).alias("source"))
+        rep.rows = df.height
+        rep.counts = _counts(df)
+        flagged = df.filter(pl.col("status") != r.LEGAL)
+        stored += _store_determinations(session, flagged, source, sites, rules, now)
+        if source == "entry":
+            _store_entry_stats(session, df, day, sites, rules)
+        if source in lead_sources:
+            lead_frames.append(
+                flagged.filter(
+                    (pl.col("status") == r.VIOLATION)
+                    | ((pl.col("reason") == r.PLATE_MISSING) & (pl.col("mass_violation") | pl.col("is_100t")))
+                )
+            )
+        session.add(
+            OverloadRun(
+                run_id=new_id()[:24], day=day, source=source, rule_version=rules.version, rows=df.height,
+                counts=rep.counts, created_at=now,
+            )
+        )
+    drafts: list[LeadDraft] = []
+    for f in lead_frames:
+        drafts.extend(draft_leads(f, rules=rules, sites=sites, window=window, evidence_dir=evidence_dir))
+    res = store_leads(session, actor=actor, drafts=drafts, now=now, source=f"overload:{day.isoformat()}")
+    # link determinations to their lead events
+    for d in drafts:
+        ids = [p["record"]["record_id"] for p in d.evidence["parts"]]
+        src = d.evidence["source"]
+        if d.rule in (RULE_OVERLOAD, RULE_DIMENSION, RULE_UNIDENTIFIED):
+            session.execute(
+                OverloadDetermination.__table__.update()
+                .where(OverloadDetermination.source == src, OverloadDetermination.record_id.in_(ids))
+                .values(event_key=d.dedup_key)
+            )
+    report = RunReport(day, rules.version, reports, stored, res.created, res.duplicates)
+    audit.record(
+        session, actor=actor, action="overload.run", object_type="overload_day", object_id=day.isoformat(),
+        after={"rule_version": rules.version, "stored": stored, "leads": res.created,
+               "counts": {s.source: s.counts for s in reports}},
+        now=now,
+    )
+    return report
+
+
+def _store_determinations(
+    session: Session, flagged: pl.DataFrame, source: str, sites: dict[str, SiteInfo], rules: RuleSet, now: datetime
+) -> int:
+    if flagged.height == 0:
+        return 0
+    ids = flagged["record_id"].to_list()
+    existing: set[str] = set()
+    for i in range(0, len(ids), 500):
+        existing.update(
+            session.execute(
+                select(OverloadDetermination.record_id).where(
+                    OverloadDetermination.source == source, OverloadDetermination.record_id.in_(ids[i : i + 500])
+                )
+            ).scalars()
+        )
+    rows = []
+    for x in flagged.iter_rows(named=True):
+        if x["record_id"] in existing:
+            continue
+        existing.add(x["record_id"])
+        site = sites.get(x.get("site_id") or "")
+        dims = {k: x[f"over_{k}_mm"] for k in ("height", "width", "length") if x[f"over_{k}_mm"]}
+        rows.append(
+            dict(
+                det_id=new_id()[:24], source=source, record_id=x["record_id"], site_id=x.get("site_id"),
+                unit_code=site.unit_code if site else PROVINCE, measured_at=x["measured_at"],
+                plate=x.get("plate") or None, plate_color=x.get("plate_color") or None, axle_count=x.get("axle_count"),
+                vehicle_kind=x.get("vehicle_kind"), gross_kg=x.get("gross_weight_kg"), limit_kg=x["limit_kg"],
+                tolerance_kg=x["tolerance_kg"], judged_kg=x["judged_kg"], excess_kg=x["excess_kg"],
+                excess_rate=float(x["excess_rate"]), over_height_mm=x["over_height_mm"],
+                over_width_mm=x["over_width_mm"], over_length_mm=x["over_length_mm"],
+                mass_violation=bool(x["mass_violation"]), status=x["status"], reason=x["reason"],
+                is_100t=bool(x["is_100t"]), is_severe=bool(x["is_severe"]), rule_version=rules.version,
+                legal_basis=r.legal_basis(x["limit_item"] if x["mass_violation"] else None, dims)
+                if x["status"] == r.VIOLATION else None,
+                lon=site.lon if site else None, lat=site.lat if site else None, created_at=now,
+            )
+        )
+    if rows:
+        session.execute(OverloadDetermination.__table__.insert(), rows)
+    return len(rows)
+
+
+def _store_entry_stats(session: Session, df: pl.DataFrame, day: date, sites: dict[str, SiteInfo], rules: RuleSet) -> None:
+    """入口称重 per station: weighed = determined entries; over-limit entries are refused (Order 62 Art. 39)."""
+    agg = df.group_by("site_id").agg(
+        (pl.col("status") != r.NOT_DETERMINED).sum().alias("weighed"),
+        pl.col("mass_violation").sum().alias("over_limit"),
+        (pl.col("status") == r.NOT_DETERMINED).sum().alias("not_determined"),
+    )
+    session.execute(delete(EntryWeighStat).where(EntryWeighStat.day == day))
+    for x in agg.iter_rows(named=True):
+        if x["site_id"] is None:
+            continue
+        site = sites.get(x["site_id"])
+        session.add(
+            EntryWeighStat(
+                day=day, station_id=x["site_id"], unit_code=site.unit_code if site else PROVINCE,
+                weighed=int(x["weighed"]), over_limit=int(x["over_limit"]), refused=int(x["over_limit"]),
+                not_determined=int(x["not_determined"]), rule_version=rules.version,
+            )
+        )
+    session.flush()
+
+
+# ---------------------------------------------------------------- queries
+
+
+def list_determinations(
+    session: Session,
+    *,
+    actor: Actor,
+    site_id: str | None = None,
+    unit_code: str | None = None,
+    city_code: str | None = None,
+    day_from: date | None = None,
+    day_to: date | None = None,
+    severity: str | None = None,  # violation | severe | 100t | not_determined
+    plate: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[OverloadDetermination], int]:
+    stmt = scope(select(OverloadDetermination), actor, OverloadDetermination.unit_code)
+    D = OverloadDetermination
+    if site_id:
+        stmt = stmt.where(D.site_id == site_id)
+    if unit_code:
+        stmt = stmt.where(D.unit_code == unit_code)
+    if city_code:
+        units = select(Unit.unit_code).where((Unit.city_code == city_code) | (Unit.unit_code == city_code))
+        stmt = stmt.where(D.unit_code.in_(units))
+    if day_from:
+        stmt = stmt.where(D.measured_at >= datetime.combine(day_from, datetime.min.time(), TZ))
+    if day_to:
+        stmt = stmt.where(D.measured_at < datetime.combine(day_to + timedelta(days=1), datetime.min.time(), TZ))
+    if plate:
+        stmt = stmt.where(D.plate == plate)
+    if severity == "severe":
+        stmt = stmt.where(D.is_severe.is_(True))
+    elif severity == "100t":
+        stmt = stmt.where(D.is_100t.is_(True))
+    elif severity in (r.VIOLATION, r.NOT_DETERMINED):
+        stmt = stmt.where(D.status == severity)
+    total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    rows = session.execute(stmt.order_by(D.measured_at.desc()).limit(min(limit, 1000)).offset(offset)).scalars()
+    return list(rows), int(total)
+
+
+def trucks_100t(session: Session, *, actor: Actor, day_from: date | None = None, day_to: date | None = None) -> list[dict[str, Any]]:
+    """百吨王: every sighting with where it was (site, lon/lat) for the list and the map."""
+    rows, _ = list_determinations(session, actor=actor, severity="100t", day_from=day_from, day_to=day_to, limit=1000)
+    return [
+        {"plate": d.plate, "plate_color": d.plate_color, "measured_at": d.measured_at.isoformat(), "site_id": d.site_id,
+         "unit_code": d.unit_code, "gross_kg": d.gross_kg, "excess_kg": d.excess_kg, "lon": d.lon, "lat": d.lat,
+         "source": d.source}
+        for d in rows
+    ]
+
+
+def entry_overload_rate(session: Session, *, actor: Actor, month: str, by: str = "station") -> list[dict[str, Any]]:
+    """入口超限率 = over-limit entry weighings / weighed entries, per station, city or the province, in a month."""
+    try:
+        y, mo = (int(p) for p in month.split("-"))
+        first = date(y, mo, 1)
+    except ValueError as e:
+        raise ValidationFailed("月份格式应为 YYYY-MM") from e
+    nxt = date(y + (mo == 12), mo % 12 + 1, 1)
+    E = EntryWeighStat
+    stmt = scope(select(E), actor, E.unit_code).where(E.day >= first, E.day < nxt)
+    stats = list(session.execute(stmt).scalars())
+    city_of = {u.unit_code: (u.city_code or u.unit_code) for u in session.execute(select(Unit)).scalars()}
+    groups: dict[str, list[int]] = {}
+    for s in stats:
+        key = s.station_id if by == "station" else city_of.get(s.unit_code, s.unit_code) if by == "city" else PROVINCE
+        g = groups.setdefault(key, [0, 0, 0])
+        g[0] += s.weighed
+        g[1] += s.over_limit
+        g[2] += s.refused
+    return [
+        {by: k, "month": month, "weighed": w, "over_limit": o, "refused": f, "rate": (o / w) if w else 0.0}
+        for k, (w, o, f) in sorted(groups.items())
+    ]
+
+
+# ---------------------------------------------------------------- review, case, notice
+
+
+def party_of(session: Session, plate: str | None, plate_color: str | None) -> tuple[str, str, dict[str, Any]]:
+    """The registered owner; the enterprise where there is one. (name, kind person|enterprise, detail)."""
+    if not plate:
+        return "未识别车辆所有人", "person", {}
+    try:
+        from zhifa.vehicles.orm import Enterprise, Vehicle
+    except ImportError:  # pragma: no cover
+        return f"{plate}车辆所有人", "person", {}
+    v = session.execute(
+        select(Vehicle).where(Vehicle.plate == plate, Vehicle.plate_color == (plate_color or Vehicle.plate_color))
+    ).scalars().first()
+    if v is None:
+        return f"{plate}车辆所有人", "person", {}
+    if v.enterprise_id:
+        e = session.get(Enterprise, v.enterprise_id)
+        if e is not None:
+            return e.name, "enterprise", {"enterprise_id": e.enterprise_id, "owner_name": v.owner_name}
+    return v.owner_name or f"{plate}车辆所有人", v.owner_kind or "person", {"enterprise_id": v.enterprise_id}
+
+
+def case_terms(lead: Lead) -> tuple[str, int, str | None]:
+    """(catalogue code, fine, discretion band) for the case: the mass fine under OVL-MASS when the mass is
+    over, else the dimension band's lower bound under OVL-DIM (the other part stays in the facts)."""
+    ev = lead.evidence or {}
+    lines = {line["what"]: line for line in (ev.get("proposed_penalty") or {}).get("lines", [])}
+    excess = int((ev.get("worst") or {}).get("excess_kg") or 0)
+    if "mass" in lines:
+        fine = int(lines["mass"]["proposed_fen"]) // 100
+        if excess <= 1000:
+            band = "A"
+        elif excess <= 10_000:
+            band = "B"
+        elif excess <= 30_000 and not (ev.get("worst") or {}).get("is_100t"):
+            band = "C"
+        else:
+            band = "D"
+        return CATALOGUE_MASS, fine, band
+    dim = lines.get("dimension") or {"min_yuan": 0, "max_yuan": 200}
+    band = {0: "A", 200: "B", 1000: "C"}.get(int(dim["min_yuan"]))
+    return CATALOGUE_DIMENSION, int(dim["min_yuan"]), band
+
+
+def _open_case(session: Session, *, actor: Actor, lead: Lead, party: str, kind: str, now: datetime) -> str | None:
+    if importlib.util.find_spec("zhifa.cases.service") is None:
+        return None
+    mod = importlib.import_module("zhifa.cases.service")
+    fn = getattr(mod, "open_case_from_lead", None)
+    if fn is None:
+        return None
+    catalogue, fine, band = case_terms(lead)
+    facts = f"{lead.explanation}。依据：{(lead.evidence or {}).get('legal_basis', '')}"
+    case = fn(
+        session, actor=actor, lead=lead, catalogue_code=catalogue, proposed_fine_yuan=fine,
+        facts=facts, party_name=party, party_kind=kind, now=now, band_code=band,
+    )
+    return str(case.case_id)
+
+
+@dataclass
+class ReviewResult:
+    lead: Lead
+    case_id: str | None
+    notice: OverloadNotice | None
+
+
+def review(
+    session: Session,
+    *,
+    actor: Actor,
+    lead_id: str,
+    decision: str,
+    reason: str | None,
+    now: datetime,
+    documents_dir: Path | None = None,
+) -> ReviewResult:
+    """Confirm (→ case with the proposed penalty, notice PDF to the party) or reject with a reason."""
+    lead = access_lead(session, actor, lead_id)
+    if lead.rule not in OVERLOAD_RULES:
+        raise NotFound("超限线索不存在")
+    if decision == LeadStatus.CONFIRMED and lead.rule == RULE_UNIDENTIFIED:
+        raise ValidationFailed("号牌未识别的线索须先补录号牌，不能直接确认")
+    lead = review_lead(session, actor=actor, lead_id=lead_id, decision=decision, reason=reason, now=now)
+    if lead.status != LeadStatus.CONFIRMED:
+        return ReviewResult(lead, None, None)
+    party, kind, _detail = party_of(session, lead.plate, lead.plate_color)
+    fine = int(((lead.evidence or {}).get("proposed_penalty") or {}).get("proposed_yuan", 0))
+    case_id = _open_case(session, actor=actor, lead=lead, party=party, kind=kind, now=now)
+    if case_id and lead.case_id != case_id:
+        link_case(session, lead=lead, case_id=case_id)
+    notice = None
+    if documents_dir is not None:
+        notice = issue_notice(session, actor=actor, lead=lead, case_id=case_id, party=party, party_kind=kind,
+                              fine=fine, now=now, documents_dir=documents_dir)
+    audit.record(
+        session, actor=actor, action="overload.confirm", object_type="lead", object_id=lead.lead_id,
+        after={"case_id": case_id, "proposed_fine_yuan": fine, "party": party,
+               "notice": notice.notice_id if notice else None},
+        unit_code=lead.unit_code, now=now,
+    )
+    return ReviewResult(lead, case_id, notice)
+
+
+def issue_notice(
+    session: Session,
+    *,
+    actor: Actor,
+    lead: Lead,
+    case_id: str | None,
+    party: str,
+    party_kind: str,
+    fine: int,
+    now: datetime,
+    documents_dir: Path,
+) -> OverloadNotice:
+    from zhifa.overload.notice import render_notice_pdf
+
+    pdf = render_notice_pdf(lead=lead, case_id=case_id, party=party, fine=fine, now=now)
+    digest = hashlib.sha256(pdf).hexdigest()
+    folder = Path(documents_dir) / "overload"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest}.pdf"
+    path.write_bytes(pdf)
+    n = OverloadNotice(
+        notice_id=new_id()[:24], lead_id=lead.lead_id, case_id=case_id, unit_code=lead.unit_code, party_name=party,
+        party_kind=party_kind, proposed_fine_yuan=fine, file_path=str(path), sha256=digest, created_at=now,
+    )
+    session.add(n)
+    audit.record(session, actor=actor, action="overload.notice", object_type="overload_notice",
+                 object_id=n.notice_id, after={"lead_id": lead.lead_id, "sha256": digest}, unit_code=lead.unit_code,
+                 now=now)
+    session.flush()
+    return n
+
+
+def access_notice(session: Session, actor: Actor, notice_id: str) -> OverloadNotice:
+    n = session.get(OverloadNotice, notice_id)
+    if n is None:
+        raise NotFound("告知书不存在")
+    check_visible(actor, n.unit_code, "告知书")
+    return n
+
+
+# ---------------------------------------------------------------- loading-source trace-back (倒查)
+
+
+@dataclass(frozen=True)
+class SourceGuess:
+    enterprise_id: str | None
+    name: str | None
+    unit_code: str
+    confidence: float
+    basis: dict[str, Any]
+
+
+def infer_source(
+    *,
+    origin_unit: str | None,
+    origin_city: str | None,
+    weigh_unit: str,
+    weigh_city: str | None,
+    sources: Iterable[tuple[str, str, str | None, str | None, bool]],  # (id, name, unit, city, key)
+) -> SourceGuess:
+    """Where the trip began (the toll entry before the weighing) against the loading sources.
+
+    Confidence: a source in the entry station's county: 0.9 shared among them (key sources weigh
+    double); in its city: 0.5 shared; no entry found, sources near the weighing point: 0.3 shared.
+    """
+    srcs = list(sources)
+    tiers: list[tuple[float, list[tuple[str, str, str | None, str | None, bool]], str]] = []
+    if origin_unit:
+        tiers.append((0.9, [s for s in srcs if s[2] == origin_unit], "entry_county"))
+        tiers.append((0.5, [s for s in srcs if origin_city and s[3] == origin_city], "entry_city"))
+    tiers.append((0.3, [s for s in srcs if s[2] == weigh_unit], "weigh_county"))
+    tiers.append((0.2, [s for s in srcs if weigh_city and s[3] == weigh_city], "weigh_city"))
+    for base, cands, how in tiers:
+        if not cands:
+            continue
+        weights = [2.0 if c[4] else 1.0 for c in cands]
+        best = max(range(len(cands)), key=lambda i: (weights[i], -i))
+        conf = base * weights[best] / sum(weights)
+        c = cands[best]
+        return SourceGuess(c[0], c[1], c[2] or weigh_unit, round(conf, 3),
+                           {"match": how, "candidates": [x[0] for x in cands], "origin_unit": origin_unit})
+    return SourceGuess(None, None, weigh_unit, 0.0, {"match": "none", "origin_unit": origin_unit})
+
+
+def trace_back_day(session: Session, *, actor: Actor, lake_dir: Path, day: date, now: datetime) -> int:
+    """Create a trace-back task for every overload lead of `day` without one; returns how many."""
+    require_role(actor, Role.ANALYST)
+    start = datetime.combine(day, datetime.min.time(), TZ)
+    leads = list(
+        session.execute(
+            select(Lead).where(Lead.rule == RULE_OVERLOAD, Lead.start >= start, Lead.start < start + timedelta(days=1))
+        ).scalars()
+    )
+    done = set(session.execute(select(TraceBackTask.lead_id)).scalars())
+    leads = [x for x in leads if x.lead_id not in done and x.plate]
+    if not leads:
+        return 0
+    try:
+        from zhifa.vehicles.orm import Enterprise
+
+        ents = list(session.execute(select(Enterprise).where(Enterprise.kind == "loading_source")).scalars())
+    except ImportError:  # pragma: no cover
+        ents = []
+    units = {u.unit_code: u for u in session.execute(select(Unit)).scalars()}
+
+    def city(code: str | None) -> str | None:
+        u = units.get(code or "")
+        return (u.city_code or u.unit_code) if u else None
+
+    sources = [(e.enterprise_id, e.name, e.unit_code, city(e.unit_code), bool(e.key_source)) for e in ents]
+    sites = load_sites(session)
+    entries = _entries_before(lake_dir, day, {x.plate for x in leads if x.plate})
+    n = 0
+    for lead in leads:
+        cand = [e for e in entries.get((lead.plate, lead.plate_color or ""), []) if e[0] <= lead.start]
+        origin = cand[-1][1] if cand else None
+        origin_unit = sites[origin].unit_code if origin in sites else None
+        guess = infer_source(origin_unit=origin_unit, origin_city=city(origin_unit), weigh_unit=lead.unit_code,
+                             weigh_city=city(lead.unit_code), sources=sources)
+        basis = dict(guess.basis, entry_station=origin, entry_time=cand[-1][0].isoformat() if cand else None)
+        t = TraceBackTask(
+            task_id=new_id()[:24], lead_id=lead.lead_id, plate=lead.plate, plate_color=lead.plate_color,
+            weighed_at=lead.start, source_enterprise_id=guess.enterprise_id, source_name=guess.name,
+            unit_code=guess.unit_code, confidence=guess.confidence, basis=basis, status="open", created_at=now,
+        )
+        session.add(t)
+        n += 1
+    session.flush()
+    audit.record(session, actor=actor, action="overload.trace_back", object_type="overload_day",
+                 object_id=day.isoformat(), after={"tasks": n}, now=now)
+    return n
+
+
+def _entries_before(lake_dir: Path, day: date, plates: set[str]) -> dict[tuple[str, str], list[tuple[datetime, str]]]:
+    """Toll entries (and exits naming their entry) of these plates on the day and the day before."""
+    out: dict[tuple[str, str], list[tuple[datetime, str]]] = {}
+    for d in (day - timedelta(days=1), day):
+        lf = read_source(lake_dir, "toll_txn", d)
+        if lf is None:
+            continue
+        df = lf.filter(pl.col("plate").is_in(sorted(plates))).collect()
+        for x in df.iter_rows(named=True):
+            if x["event"] == "entry":
+                t, st = x["event_time"], x["station_id"]
+            elif x.get("entry_station_id") and x.get("entry_time"):
+                t, st = x["entry_time"], x["entry_station_id"]
+            else:
+                continue
+            out.setdefault((x["plate"], x.get("plate_color") or ""), []).append((t, st))
+    for v in out.values():
+        v.sort()
+    return out
+
+
+TRACE_OUTCOMES = {"rectification_order": "责令整改", "penalty": "行政处罚", "no_violation": "未发现违法"}
+
+
+def list_trace_tasks(session: Session, *, actor: Actor, status: str | None = None, limit: int = 200) -> list[TraceBackTask]:
+    stmt = scope(select(TraceBackTask), actor, TraceBackTask.unit_code)
+    if status:
+        stmt = stmt.where(TraceBackTask.status == status)
+    return list(session.execute(stmt.order_by(TraceBackTask.created_at.desc()).limit(limit)).scalars())
+
+
+def close_trace_task(
+    session: Session, *, actor: Actor, task_id: str, outcome: str, note: str, fine_yuan: int | None, now: datetime
+) -> TraceBackTask:
+    """The source's unit reports the outcome: rectification order, penalty (10 000–30 000 yuan in Henan,
+    UNVERIFIED: not enforced here) or no violation found."""
+    require_role(actor, Role.OFFICER, Role.ANALYST)
+    t = session.get(TraceBackTask, task_id)
+    if t is None:
+        raise NotFound("倒查任务不存在")
+    check_visible(actor, t.unit_code, "倒查任务")
+    if t.status != "open":
+        raise ValidationFailed("倒查任务已办结")
+    if outcome not in TRACE_OUTCOMES:
+        raise ValidationFailed("处理结果须为责令整改、行政处罚或未发现违法")
+    if not (note or "").strip():
+        raise ValidationFailed("须填写处理情况")
+    if outcome == "penalty" and not fine_yuan:
+        raise ValidationFailed("行政处罚须填写罚款金额")
+    before = {"status": t.status}
+    t.status, t.outcome, t.outcome_note, t.fine_yuan = "closed", outcome, note.strip(), fine_yuan
+    t.closed_at, t.closed_by = now, actor.username
+    audit.record(session, actor=actor, action="overload.trace_close", object_type="trace_back_task",
+                 object_id=task_id, before=before, after={"status": "closed", "outcome": outcome,
+                                                          "fine_yuan": fine_yuan}, unit_code=t.unit_code, now=now)
+    session.flush()
+    return t
+
+
+def trace_counts_by_city(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
+    units = {u.unit_code: (u.city_code or u.unit_code) for u in session.execute(select(Unit)).scalars()}
+    out: dict[str, dict[str, int]] = {}
+    for t in list_trace_tasks(session, actor=actor, limit=100000):
+        c = out.setdefault(units.get(t.unit_code, t.unit_code), {"open": 0, "closed": 0, "penalty": 0, "rectification_order": 0})
+        c[t.status] += 1
+        if t.outcome in ("penalty", "rectification_order"):
+            c[t.outcome] += 1
+    return [{"city": k, **v} for k, v in sorted(out.items())]
+
+
+def list_sources(session: Session, *, actor: Actor, key_only: bool = False) -> list[Any]:
+    """The loading-source registry (货运源头; key sources published)."""
+    from zhifa.vehicles.orm import Enterprise
+
+    stmt = scope(select(Enterprise).where(Enterprise.kind == "loading_source"), actor, Enterprise.unit_code)
+    if key_only:
+        stmt = stmt.where(Enterprise.key_source.is_(True))
+    return list(session.execute(stmt.order_by(Enterprise.unit_code, Enterprise.name)).scalars())
+
+
+def list_overload_leads(
+    session: Session, *, actor: Actor, status: str | None = None, rule: str | None = None, limit: int = 100, offset: int = 0
+) -> tuple[list[Lead], int]:
+    stmt = scope(select(Lead).where(Lead.rule.in_(OVERLOAD_RULES)), actor, Lead.unit_code)
+    if status:
+        stmt = stmt.where(Lead.status == status)
+    if rule:
+        stmt = stmt.where(Lead.rule == rule)
+    total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    rows = session.execute(stmt.order_by(Lead.start.desc()).limit(min(limit, 500)).offset(offset)).scalars()
+    return list(rows), int(total)

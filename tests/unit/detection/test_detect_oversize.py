@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import ibis
+import pytest
+
+from zhifa.detection import samples as S
+from zhifa.detection.context import PermitInfo, Registries, SiteInfo
+from zhifa.detection.rules import oversize
+from zhifa.permits.rules import classify_route
+from zhifa.shared.clock import TZ
+
+DAY = date(2022, 3, 1)
+PLATE = "豫A66666"
+
+
+def at(h: int, m: int = 0, day: int = 1) -> datetime:
+    return datetime(2022, 3, day, h, m, tzinfo=TZ)
+
+
+@pytest.fixture
+def con():
+    c = ibis.duckdb.connect()
+    yield c
+    c.disconnect()
+
+
+PERMIT = PermitInfo(
+    permit_no="豫大件2022-0001", plate=PLATE, plate_color="yellow", permit_class=2, length_mm=22000, width_mm=3000,
+    height_mm=4300, gross_weight_kg=60000, axle_count=6, route_sites=("G1", "G2", "G3", "G4"),
+    valid_from=at(0), valid_to=at(23, 59, day=3), allowed_hours="22:00-06:00",
+)
+
+
+def registries(*permits: PermitInfo) -> Registries:
+    sites = {f"G{i}": SiteInfo(f"G{i}", "gantry", f"门架{i}", "410102" if i < 5 else "410225", "410100")
+             for i in range(1, 10)}
+    sites["CS"] = SiteInfo("CS", "check_station", "检测站", "410122", "410100")
+    sites["W1"] = SiteInfo("W1", "wim", "非现场点", "410183", "410100")
+    return Registries(sites=sites, permits=list(permits))
+
+
+def drive(sites: list[str], start: datetime, plate: str = PLATE) -> list[dict]:
+    return [S.gantry(f"{plate}-{start:%d%H%M}-{i}", s, start + timedelta(minutes=8 * i), plate, "yellow", 16, 6)
+            for i, s in enumerate(sites)]
+
+
+def rules_of(leads) -> list[tuple[str, str]]:
+    return sorted((d.rule, d.plate or "") for d in leads)
+
+
+def test_a_permitted_trip_on_route_within_hours_is_not_a_lead(con):
+    ctx = S.context(con, DAY, registries(PERMIT), gantry_pass=drive(["G1", "G2", "G3", "G4"], at(22, 30)))
+    assert oversize.detect(ctx) == []
+
+
+def test_leaving_the_route_halfway_is_off_route(con):
+    ctx = S.context(con, DAY, registries(PERMIT), gantry_pass=drive(["G1", "G2", "G7", "G8"], at(22, 30)))
+    leads = oversize.detect(ctx)
+    assert rules_of(leads) == [("oversize_off_route", PLATE)]
+    assert leads[0].site_id == "G7" and leads[0].unit_code == "410225"
+    assert leads[0].evidence["permits"] == ["豫大件2022-0001"]
+
+
+def test_carrying_on_past_the_end_of_the_route_is_beyond_route(con):
+    ctx = S.context(con, DAY, registries(PERMIT), gantry_pass=drive(["G1", "G2", "G3", "G4", "G5"], at(22, 30)))
+    leads = oversize.detect(ctx)
+    assert rules_of(leads) == [("oversize_beyond_route", PLATE)]
+    assert "办短跑长" in leads[0].explanation
+
+
+def test_a_missed_gantry_on_the_route_is_not_a_deviation(con):
+    ctx = S.context(con, DAY, registries(PERMIT), gantry_pass=drive(["G1", "G3", "G4"], at(22, 30)))
+    assert oversize.detect(ctx) == []
+
+
+def test_travelling_by_day_outside_the_allowed_hours_is_off_window(con):
+    ctx = S.context(con, DAY, registries(PERMIT), gantry_pass=drive(["G1", "G2", "G3"], at(10, 0)))
+    leads = oversize.detect(ctx)
+    assert rules_of(leads) == [("oversize_off_window", PLATE)]
+    assert "22:00-06:00" in leads[0].explanation
+
+
+def test_travelling_after_the_permit_expired_is_off_window(con):
+    ctx = S.context(con, date(2022, 3, 5), registries(PERMIT), gantry_pass=drive(["G1", "G2"], at(23, 0, day=5)))
+    assert rules_of(oversize.detect(ctx)) == [("oversize_off_window", PLATE)]
+
+
+def test_a_check_station_measuring_more_width_than_permitted_is_exceeds_permit(con):
+    ctx = S.context(con, DAY, registries(PERMIT), static_weigh=[
+        S.static("sw1", "CS", at(23), PLATE, width=3600, length=21000, height=4200, gross=58000)])
+    leads = oversize.detect(ctx)
+    assert rules_of(leads) == [("oversize_exceeds_permit", PLATE)]
+    assert "宽实测 3600 > 许可 3000" in leads[0].explanation and leads[0].unit_code == "410122"
+
+
+def test_a_measurement_within_the_permit_is_not_a_lead(con):
+    ctx = S.context(con, DAY, registries(PERMIT), static_weigh=[
+        S.static("sw1", "CS", at(23), PLATE, width=2990, length=21000, height=4200, gross=59000)])
+    assert oversize.detect(ctx) == []
+
+
+def test_an_oversize_vehicle_with_no_permit_is_a_lead(con):
+    ctx = S.context(con, DAY, registries(PERMIT), wim=[S.wim("w1", "W1", at(9), "豫B12345", height=4600)])
+    leads = oversize.detect(ctx)
+    assert rules_of(leads) == [("oversize_no_permit", "豫B12345")]
+    assert "高 4600 mm" in leads[0].explanation
+
+
+def test_a_reading_just_over_the_limit_within_the_device_tolerance_is_not_a_lead(con):
+    ctx = S.context(con, DAY, registries(), wim=[S.wim("w1", "W1", at(9), "豫B12345", height=4050)])
+    assert oversize.detect(ctx) == []
+
+
+def test_findings_of_one_rule_for_one_vehicle_on_one_day_are_one_lead(con):
+    rows = drive(["G1", "G2", "G7", "G8"], at(22, 0)) + drive(["G8", "G7", "G9"], at(23, 30))
+    ctx = S.context(con, DAY, registries(PERMIT), gantry_pass=rows)
+    leads = oversize.detect(ctx)
+    assert len(leads) == 1 and len(leads[0].evidence["records"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("sites", "verdict"),
+    [
+        (["A", "B", "C"], None),
+        (["A", "C"], None),
+        (["A", "B", "X", "C"], "off_route"),
+        (["A", "B", "X"], "off_route"),
+        (["A", "B", "C", "X"], "beyond_route"),
+        (["Y", "A", "B"], "beyond_route"),
+        (["X", "Y"], "off_route"),
+    ],
+)
+def test_route_classification(sites, verdict):
+    assert classify_route(sites, ["A", "B", "C"])[0] == verdict

@@ -1,0 +1,34 @@
+import pytest
+
+from zhifa.shared.access import Actor, Role
+from zhifa.web.nav import nav_for, register_nav
+
+
+def actor(role: Role) -> Actor:
+    return Actor(username="u", role=role, unit_code="410100", unit_codes=frozenset({"410100"}))
+
+
+def test_entries_are_shown_by_role_and_admin_sees_all():
+    register_nav("cases", "法制审核", "Legal review", "/test-nav/review", roles=["legal_reviewer"])
+    def hrefs(a):
+        return [e["href"] for s in nav_for(a, "zh") for e in s.entries]
+    assert "/test-nav/review" in hrefs(actor(Role.LEGAL_REVIEWER))
+    assert "/test-nav/review" in hrefs(actor(Role.ADMIN))
+    assert "/test-nav/review" not in hrefs(actor(Role.OFFICER))
+    assert nav_for(None, "zh") == []
+
+
+def test_sections_keep_their_order_and_labels_follow_the_language():
+    register_nav("reports", "年报", "Yearly report", "/test-nav/yearly")
+    sections = nav_for(actor(Role.ANALYST), "en", current_path="/test-nav/yearly")
+    keys = [s.key for s in sections]
+    assert keys.index("command") < keys.index("reports")
+    rep = next(s for s in sections if s.key == "reports")
+    assert rep.label == "Reports"
+    entry = next(e for e in rep.entries if e["href"] == "/test-nav/yearly")
+    assert entry["label"] == "Yearly report" and entry["active"]
+
+
+def test_unknown_section_is_refused():
+    with pytest.raises(ValueError):
+        register_nav("nowhere", "x", "x", "/x")
