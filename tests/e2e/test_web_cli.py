@@ -61,6 +61,7 @@ def test_users_demo_creates_one_account_per_role_and_is_idempotent(tmp_path):
     assert roles == {"admin", "analyst", "officer", "legal_reviewer", "supervisor", "toll_operator"}
     assert users["officer_gy"].unit_code == "410181"
     assert toll_site is not None and toll_site.kind == "toll_station"
+    assert toll_site.site_id == "ZZ-T1"  # a station inside 郑州's own jurisdiction
     r = runner.invoke(app, ["users", "demo"], env=_env(tmp_path))
     assert r.exit_code == 0 and "exists" in r.output
 

@@ -40,7 +40,7 @@ def sample_lake(tmp_path_factory):
 
 def passes_per_gantry_hour(t):
     return (
-        t.group_by(gantry_id=t.gantry_id, day=t.day, hour=t.pass_time.hour())
+        t.group_by(gantry_id=t.gantry_id, day=t.day, hour=engine.local_time(t.pass_time).hour())
         .agg(passes=t.count(), obu=(t.media == "obu").sum())
         .order_by(["gantry_id", "day", "hour"])
     )

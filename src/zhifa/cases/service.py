@@ -339,6 +339,7 @@ def open_case_from_lead(
     party_kind: str,
     now: datetime,
     band_code: str | None = None,
+    e_service_consent: bool = False,
     docs: DocumentStore | None = None,
 ) -> Case:
     """立案 from a lead; the lead is linked to the case. A rejected lead or one that has a case is refused."""
@@ -363,6 +364,7 @@ def open_case_from_lead(
         unit_code=lead.unit_code,
         band_code=band_code,
         lead_id=lead.lead_id,
+        e_service_consent=e_service_consent,
         docs=docs,
     )
     link_case(session, lead=lead, case_id=case.case_id)

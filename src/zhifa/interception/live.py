@@ -47,15 +47,35 @@ class LiveReport:
         self.tasks_withdrawn += rep.tasks_withdrawn
 
 
+class CachedExits:
+    """Downstream exits per site, computed once (the network does not change while the matcher runs)."""
+
+    def __init__(self, graph: ExitGraph) -> None:
+        self.graph = graph
+        self._cache: dict[str, list[tuple[str, float]]] = {}
+
+    def downstream_exits(self, site_id: str) -> list[tuple[str, float]]:
+        got = self._cache.get(site_id)
+        if got is None:
+            got = self._cache[site_id] = list(self.graph.downstream_exits(site_id))
+        return got
+
+
 def load_graph(db: Database) -> ExitGraph | None:
-    """The road network from zhifa.org.graph (None while the network is absent)."""
-    try:
-        from zhifa.org.graph import NetworkGraph
-    except ImportError:
-        return None
+    """The road network (zhifa.org.graph.NetworkGraph over road_segments and sites); None if empty."""
+    from sqlalchemy import select
+
+    from zhifa.org.graph import NetworkGraph
+    from zhifa.org.orm import RoadSegment, Site
+
     with unit_of_work(db) as s:
-        g = NetworkGraph.from_segments(s) if hasattr(NetworkGraph, "from_segments") else None
-    return g
+        segs = [dict(from_site=a, to_site=b, length_m=n, road=r) for a, b, n, r in s.execute(
+            select(RoadSegment.from_site, RoadSegment.to_site, RoadSegment.length_m, RoadSegment.road)).tuples()]
+        sites = [dict(site_id=i, kind=k, direction=d) for i, k, d in s.execute(
+            select(Site.site_id, Site.kind, Site.direction)).tuples()]
+    if not segs:
+        return None
+    return CachedExits(NetworkGraph.from_segments(segs, sites))
 
 
 class LiveMatcher:
@@ -74,7 +94,7 @@ class LiveMatcher:
         self.db = db
         self.stream = stream
         self.clock = clock
-        self.graph = graph
+        self.graph = CachedExits(graph) if graph is not None and not isinstance(graph, CachedExits) else graph
         self.stations = StationDirectory()
         self.matcher = matcher or Matcher(late_after=late_after)
         self.refresh_every = refresh_every

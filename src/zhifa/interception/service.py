@@ -49,6 +49,8 @@ WATCH_COLUMNS = ("entry_id", "plate", "plate_color", "reason", "source", "issued
 OPTIONAL_COLUMNS = ("legal_basis", "case_no", "approver", "scope_stations", "scope_hours", "vehicle_class",
                     "axle_count", "source_ref")
 MIN_DISPATCH_CONFIDENCE = 0.5
+# expiry is decided by valid_to at match time, so a file's "expired" is stored as is (active, past valid_to)
+STATUS_ON_IMPORT = {"active": "active", "expired": "active", "revoked": "revoked", "cancelled": "revoked"}
 MAX_VALIDITY_DAYS = 366
 
 
@@ -114,6 +116,7 @@ def _build_entry(
     source_ref: str | None = None,
     entry_id: str | None = None,
     status: str = WatchStatus.ACTIVE.value,
+    require_basis: bool = True,
 ) -> WatchlistEntry:
     p = _check_plate(plate, plate_color)
     if not (reason or "").strip():
@@ -130,7 +133,7 @@ def _build_entry(
         raise ValidationFailed("布控截止时间须晚于起始时间")
     if vt - vf > timedelta(days=MAX_VALIDITY_DAYS):
         raise ValidationFailed(f"布控期限不得超过 {MAX_VALIDITY_DAYS} 天")
-    if src is WatchSource.MANUAL and not ((legal_basis or "").strip() or (case_no or "").strip()):
+    if require_basis and src is WatchSource.MANUAL and not ((legal_basis or "").strip() or (case_no or "").strip()):
         raise ValidationFailed("人工布控须填写法律依据或案件编号")
     if int(priority) not in (1, 2, 3):
         raise ValidationFailed("优先级须为 1、2 或 3")
@@ -141,8 +144,9 @@ def _build_entry(
         parse_hours(scope_hours)
     except ValueError as e:
         raise ValidationFailed(str(e)) from e
-    if status not in (WatchStatus.ACTIVE.value, WatchStatus.REVOKED.value):
+    if status not in STATUS_ON_IMPORT:
         raise ValidationFailed(f"状态无效: {status}")
+    status = STATUS_ON_IMPORT[status]
     return WatchlistEntry(
         entry_id=entry_id or new_id()[:24],
         plate=p,
@@ -249,6 +253,7 @@ def import_watchlist(session: Session, *, actor: Actor, frame: Any, now: datetim
                 source_ref=row.get("source_ref"),
                 entry_id=eid,
                 status=str(row.get("status") or "active"),
+                require_basis=False,  # the schemas.md file has no legal-basis column; it is optional there
             )
             if eid:
                 seen_ids.add(eid)

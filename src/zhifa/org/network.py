@@ -20,6 +20,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from shapely.geometry import Point, shape
+from shapely.ops import nearest_points
+from shapely.prepared import prep
+
 from zhifa.org import reference
 from zhifa.shared.clock import TZ
 
@@ -73,7 +77,7 @@ EXPRESSWAYS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "南阳:西峡县=西峡南", "南阳:淅川县",
     )),
     ("G1516", "盐洛高速", (
-        "商丘:永城市", "周口:郸城县", "周口:淮阳区=淮阳西", "周口:西华县=西华西", "漯河:临颍县=临颍西",
+        "商丘:永城市", "商丘:夏邑县", "商丘:柘城县=柘城西", "周口:郸城县", "周口:淮阳区=淮阳西", "周口:西华县=西华西", "漯河:临颍县=临颍西",
         "许昌:襄城县", "平顶山:郏县", "平顶山:汝州市=汝州北", "洛阳:伊川县=伊川东",
     )),
     ("G0421", "许广高速", (
@@ -220,6 +224,20 @@ class _Builder:
         self.route_stations: dict[str, list[str]] = {}
         self.names: set[str] = set()
         self.section_mids: list[tuple[str, int, float, float, float]] = []  # road, section, km, lon, lat
+        province = next(
+            shape(f["geometry"])
+            for f in reference.load_outlines()["features"]
+            if f["properties"]["unit_code"] == reference.PROVINCE_CODE
+        )
+        self.province = prep(province)
+        self.province_inner = province.buffer(-0.01)
+
+    def inside(self, lon: float, lat: float) -> tuple[float, float]:
+        """The point, or the nearest point just inside the province where a straight line leaves it."""
+        if self.province.contains(Point(lon, lat)):
+            return lon, lat
+        p = nearest_points(self.province_inner, Point(lon, lat))[0]
+        return p.x, p.y
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -276,7 +294,7 @@ class _Builder:
             if d > INTERMEDIATE_STATION_M:
                 lon, lat = (p[2] + q[2]) / 2, (p[3] + q[3]) / 2
                 code = self.nearest_place(lon, lat)
-                if code not in (p[0], q[0]):
+                if code not in (p[0], q[0]) and self.province.contains(Point(lon, lat)):
                     stops.append((code, reference.short_name(self.units[code]["name"]), lon, lat))
             stops.append(q)
         ids: list[str] = []
@@ -320,8 +338,11 @@ class _Builder:
             for k in range(1, n + 1):
                 # direction 1 numbers gantries from a, direction 2 from b; both sit at the same kms
                 t = (k - 0.5) / n
-                lon = start["lon"] + (end["lon"] - start["lon"]) * t + (0.0004 if direction == 2 else 0.0)
-                lat = start["lat"] + (end["lat"] - start["lat"]) * t
+                lon, lat = self.inside(
+                    start["lon"] + (end["lon"] - start["lon"]) * t,
+                    start["lat"] + (end["lat"] - start["lat"]) * t,
+                )
+                lon += 0.0004 if direction == 2 else 0.0
                 gid = gantry_id(road, section, k, direction)
                 km_post = start["km_post"] + (end["km_post"] - start["km_post"]) * t
                 self.sites.append(

@@ -89,3 +89,13 @@ def build_teams(units: list[dict[str, Any]] | None = None) -> list[dict[str, Any
             kind, title = "brigade", f"{name}交通运输综合行政执法大队"
         teams.append({"team_id": team_id(code), "unit_code": code, "name": title, "kind": kind})
     return teams
+
+
+@lru_cache(maxsize=1)
+def _outlines_text() -> str:
+    return resources.files("zhifa.org").joinpath("data/henan_outlines.geojson").read_text(encoding="utf-8")
+
+
+def load_outlines() -> dict[str, Any]:
+    """GeoJSON FeatureCollection of the province and its 18 city-level outlines (for the map)."""
+    return json.loads(_outlines_text())

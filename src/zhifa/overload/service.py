@@ -205,14 +205,14 @@ def dedup_key(rule: str, plate: str | None, plate_color: str | None, start: date
     return f"{rule}:{plate}:{plate_color or ''}:{start.astimezone(TZ):%Y%m%dT%H%M%S}"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def _sha(obj: Any) -> str:
+    """SHA-256 of bytes, or of the canonical JSON of a value (sorted keys, compact, UTF-8)."""
     if isinstance(obj, bytes):
         return hashlib.sha256(obj).hexdigest()
-    return hashlib.sha256(json.dumps(obj, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(row, ensure_ascii=False, default=lambda o: o.isoformat() if hasattr(o, "isoformat") else str(o)))
+    return hashlib.sha256(_ENCODER.encode(obj).encode()).hexdigest()
 
 
 RECORD_FIELDS = (
@@ -226,10 +226,30 @@ DET_FIELDS = (
 )
 
 
-def evidence_part(row: dict[str, Any], site: SiteInfo | None, evidence_dir: Path | None) -> dict[str, Any]:
+def _iso(v: Any) -> Any:
+    return v.isoformat() if hasattr(v, "isoformat") else v
+
+
+def site_part(site_id: str | None, site: SiteInfo | None) -> dict[str, Any]:
+    part: dict[str, Any] = {"site_id": site_id, "known": site is not None}
+    if site is not None:
+        cal = site.calibrated_until
+        part.update(
+            name=site.name,
+            unit_code=site.unit_code,
+            device_class=site.device_class,
+            deduct_tolerance=site.deduct_tolerance,
+            calibrated_until=cal.isoformat() if cal else None,
+        )
+    return part
+
+
+def evidence_part(
+    row: dict[str, Any], site: SiteInfo | None, evidence_dir: Path | None, site_cache: dict[Any, Any] | None = None
+) -> dict[str, Any]:
     """Record, photos (file names; SHA-256 of the file when it is in the evidence store), site and its
-    calibration status, the determination; SHA-256 of each part."""
-    record = _jsonable({k: row.get(k) for k in RECORD_FIELDS if k in row})
+    calibration status at the time of measurement, the determination; SHA-256 of each part."""
+    record = {k: _iso(row[k]) for k in RECORD_FIELDS if k in row}
     try:
         names = json.loads(row.get("evidence") or "[]")
         names = [str(n) for n in names] if isinstance(names, list) else []
@@ -243,31 +263,48 @@ def evidence_part(row: dict[str, Any], site: SiteInfo | None, evidence_dir: Path
         else:
             photos.append({"name": n, "sha256": None, "available": False})
     measured = row.get("measured_at")
-    site_part: dict[str, Any] = {"site_id": row.get("site_id"), "known": site is not None}
-    if site is not None:
-        cal = site.calibrated_until
-        site_part.update(
-            name=site.name,
-            unit_code=site.unit_code,
-            device_class=site.device_class,
-            deduct_tolerance=site.deduct_tolerance,
-            calibrated_until=cal.isoformat() if cal else None,
-            calibration_valid=bool(cal and measured and cal >= measured),
-        )
-    det = _jsonable({k: row.get(k) for k in DET_FIELDS if k in row})
+    cal = site.calibrated_until if site else None
+    valid = bool(cal and measured and cal >= measured)
+    key = (row.get("site_id"), valid)
+    cached = site_cache.get(key) if site_cache is not None else None
+    if cached is None:
+        sp = dict(site_part(row.get("site_id"), site), calibration_valid=valid)
+        cached = (sp, _sha(sp))
+        if site_cache is not None:
+            site_cache[key] = cached
+    det = {k: row[k] for k in DET_FIELDS if k in row}
     return {
         "record": record,
         "record_sha256": _sha(record),
         "photos": photos,
-        "site": site_part,
-        "site_sha256": _sha(site_part),
+        "site": cached[0],
+        "site_sha256": cached[1],
         "determination": det,
         "determination_sha256": _sha(det),
     }
 
 
-def measurement_of(row: dict[str, Any]) -> r.Measurement:
-    return r.measurement_from_row(row, str(row.get("source") or "wim"))
+def determination_of(row: dict[str, Any], rules: RuleSet) -> r.Determination:
+    """The Determination of a frame row (the frames path computed it; no second evaluation)."""
+    dims = {k: int(row[f"over_{k}_mm"]) for k in ("height", "width", "length") if row.get(f"over_{k}_mm")}
+    item = row.get("limit_item") if row.get("mass_violation") else None
+    return r.Determination(
+        record_id=row["record_id"], status=row["status"], reason=row["reason"], rule_version=rules.version,
+        limit_kg=row["limit_kg"], measured_kg=row["gross_weight_kg"], tolerance_kg=row["tolerance_kg"],
+        judged_kg=row["judged_kg"], excess_kg=row["excess_kg"], excess_rate=row["excess_rate"],
+        mass_violation=bool(row["mass_violation"]), dimension_excess_mm=dims, is_100t=bool(row["is_100t"]),
+        is_severe=bool(row["is_severe"]), legal_basis=_basis(item, tuple(sorted(dims))),
+    )
+
+
+_BASIS: dict[tuple[Any, tuple[str, ...]], str] = {}
+
+
+def _basis(item: int | None, dims: tuple[str, ...]) -> str:
+    k = (item, dims)
+    if k not in _BASIS:
+        _BASIS[k] = r.legal_basis(item, dict.fromkeys(dims, 1))
+    return _BASIS[k]
 
 
 def draft_leads(
@@ -283,14 +320,17 @@ def draft_leads(
     if events.height == 0:
         return []
     by_id = {(row["source"], row["record_id"]): row for row in violations.to_dicts()}
+    site_cache: dict[Any, Any] = {}
     drafts = []
     for ev in events.iter_rows(named=True):
         recs = [by_id[(ev["source"], rid)] for rid in ev["record_id"] if (ev["source"], rid) in by_id]
         worst = max(recs, key=lambda x: (x["excess_kg"], x["over_height_mm"] + x["over_width_mm"] + x["over_length_mm"]))
         site = sites.get(worst.get("site_id") or "")
-        parts = [evidence_part(x, sites.get(x.get("site_id") or ""), evidence_dir) for x in recs]
-        meas = measurement_of(worst)
-        det = r.determine(meas, rules, r.TolerancePolicy(worst["tol_permille"] / 10, bool(worst["tol_deduct"])))
+        parts = [evidence_part(x, sites.get(x.get("site_id") or ""), evidence_dir, site_cache) for x in recs]
+        meas = r.Measurement(worst["record_id"], "", worst["gross_weight_kg"], worst["axle_count"],
+                             length_mm=worst.get("length_mm"), width_mm=worst.get("width_mm"),
+                             height_mm=worst.get("height_mm"))
+        det = determination_of(worst, rules)
         pen = r.proposed_penalty(det, meas, rules.fines)
         rule = ev["rule"]
         plate = ev["plate"] if rule != RULE_UNIDENTIFIED else None
@@ -313,7 +353,11 @@ def draft_leads(
             "proposed_penalty": {
                 "warning_only": pen.warning_only,
                 "proposed_yuan": pen.proposed_yuan,
-                "lines": [asdict(line) for line in pen.lines],
+                "lines": [
+                    {"what": ln.what, "min_yuan": ln.min_yuan, "max_yuan": ln.max_yuan,
+                     "proposed_fen": ln.proposed_fen, "text": ln.text}
+                    for ln in pen.lines
+                ],
                 "basis": pen.basis,
                 "rule_version": pen.rule_version,
             },

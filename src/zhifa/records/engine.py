@@ -2,7 +2,9 @@
 
 `connect(lake_dir)` registers every lake table that has files (`gantry_pass`, `toll_txn`, …) with
 its hive `day` partition column, so detectors write one Ibis expression and run it on either engine.
-Timestamps are read in Asia/Shanghai on both engines (session time zone), so hours and days agree.
+Both engines run their sessions in UTC (ibis forces UTC on Spark), so the same expression gives
+the same answer; for Shanghai wall-clock hours use `local_time(t.pass_time).hour()` (China has had
+no daylight saving since 1991: local time is UTC+8). The `day` partition is the Shanghai day already.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from zhifa.records import lake
-from zhifa.records.schemas import RECORD_TABLES, TZ_NAME
+from zhifa.records.schemas import RECORD_TABLES
+
+UTC_OFFSET_HOURS = 8  # Asia/Shanghai, fixed since 1991
 
 ENGINES = ("duckdb", "spark")
 
@@ -27,7 +31,7 @@ def connect_duckdb(lake_dir: Path) -> Any:
     import ibis
 
     con = ibis.duckdb.connect()
-    con.raw_sql(f"SET TimeZone='{TZ_NAME}'")
+    con.raw_sql("SET TimeZone='UTC'")
     registered = []
     for table in RECORD_TABLES:
         if lake.part_files(lake_dir, table):
@@ -48,7 +52,7 @@ def spark_session() -> Any:
         SparkSession.builder.master("local[2]")
         .appName("zhifa")
         .config("spark.sql.warehouse.dir", warehouse)
-        .config("spark.sql.session.timeZone", TZ_NAME)
+        .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
@@ -87,3 +91,10 @@ def connect(lake_dir: Path, engine: str = "duckdb") -> Any:
 def tables(con: Any) -> list[str]:
     """The lake tables registered by `connect` (ibis 12's list_tables breaks on DuckDB 2.x)."""
     return list(getattr(con, "zhifa_tables", []))
+
+
+def local_time(ts: Any) -> Any:
+    """An Ibis timestamp expression shifted to Shanghai wall-clock time (for hour/day extraction)."""
+    import ibis
+
+    return ts + ibis.interval(hours=UTC_OFFSET_HOURS)

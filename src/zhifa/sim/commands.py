@@ -91,8 +91,14 @@ def register(app: typer.Typer) -> None:
         if not truth.exists():
             console.print(f"[red]真值文件不存在[/red]: {truth}")
             raise typer.Exit(2)
+        from sqlalchemy.exc import SQLAlchemyError
+
         t = pl.read_parquet(truth)
-        leads = load_leads(rule)
+        try:
+            leads = load_leads(rule)
+        except SQLAlchemyError as exc:
+            console.print(f"[red]无法读取线索表（请先运行 zhifa init / zhifa db upgrade）[/red]: {type(exc).__name__}")
+            raise typer.Exit(2) from exc
         sc = score(t, leads, rule, window=timedelta(minutes=window_min))
         if as_json:
             typer.echo(json.dumps(sc.as_dict(), ensure_ascii=False))

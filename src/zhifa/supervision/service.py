@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,7 +17,14 @@ from zhifa.shared.ids import new_id
 from zhifa.shared.numbering import next_number
 from zhifa.supervision import rules
 from zhifa.supervision.model import OrderAction, OrderSource, OrderStatus
-from zhifa.supervision.orm import WorkOrder
+from zhifa.supervision.orm import (
+    Accountability,
+    InspectionFinding,
+    InspectionRound,
+    Interview,
+    JointOperation,
+    WorkOrder,
+)
 from zhifa.supervision.ruledata import params_on
 
 
@@ -189,3 +197,166 @@ def on_time_figures(session: Session, *, unit_codes: list[str] | None, start: da
         counts[0] += 1
         counts[1] += int(o.completed_at is not None and o.completed_at.date() <= o.due_date)
     return {u: (v[0], v[1]) for u, v in out.items()}
+
+
+# ---------------------------------------------------------------- inspections, interviews, accountability,
+# joint operations
+
+ACCOUNTABILITY_KINDS = {"organisational": "组织处理", "judicial": "移交司法机关"}
+MEASURES = ("诫勉谈话", "通报批评", "政务警告", "政务记过", "政务降级", "免职", "开除公职", "党内警告", "党内严重警告", "移交司法")
+
+
+def _text(value: str | None, field: str, limit: int = 2000) -> str:
+    v = (value or "").strip()
+    if not v:
+        raise ValidationFailed(f"{field}不能为空")
+    return v[:limit]
+
+
+def _visible_units(actor: Actor, units: list[str]) -> None:
+    for u in units:
+        if not actor.can_see_unit(u):
+            raise PermissionDenied(f"单位 {u} 不在本单位监督范围内")
+
+
+def start_inspection(
+    session: Session, *, actor: Actor, title: str, kind: str, units_visited: list[str], start: date, end: date,
+    now: datetime,
+) -> InspectionRound:
+    require_role(actor, Role.SUPERVISOR)
+    if kind not in ("open", "secret"):
+        raise ValidationFailed("检查方式须为明查(open)或暗访(secret)")
+    if end < start:
+        raise ValidationFailed("结束日期不能早于开始日期")
+    _visible_units(actor, units_visited)
+    r = InspectionRound(round_id=new_id()[:24], title=_text(title, "标题", 200), kind=kind, unit_code=actor.unit_code,
+                        units_visited=sorted(set(units_visited)), start=start, end=end, created_at=now)
+    session.add(r)
+    audit.record(session, actor=actor, action="supervision.inspection_start", object_type="inspection_round",
+                 object_id=r.round_id, after={"kind": kind, "units": r.units_visited}, now=now)
+    return r
+
+
+def record_finding(
+    session: Session, *, actor: Actor, round_id: str, unit_code: str, description: str, calendar: WorkingCalendar,
+    now: datetime, rectify_within_working_days: int | None = None,
+) -> InspectionFinding:
+    """A problem found on an inspection becomes a rectification work order to the unit concerned."""
+    require_role(actor, Role.SUPERVISOR)
+    rnd = session.get(InspectionRound, round_id)
+    if rnd is None:
+        raise NotFound("检查轮次不存在")
+    check_visible(actor, rnd.unit_code, "检查轮次")
+    if unit_code not in rnd.units_visited:
+        raise ValidationFailed("问题所在单位不在本轮检查范围内")
+    text = _text(description, "问题描述")
+    order = create_order(session, actor=actor, unit_code=unit_code, source="inspection",
+                         title=f"{'暗访' if rnd.kind == 'secret' else '明查'}发现问题整改：{text[:60]}", description=text,
+                         source_ref=round_id, time_limit_working_days=rectify_within_working_days,
+                         calendar=calendar, now=now)
+    f = InspectionFinding(finding_id=new_id()[:24], round_id=round_id, unit_code=unit_code, description=text,
+                          order_id=order.order_id, found_on=now.date())
+    session.add(f)
+    audit.record(session, actor=actor, action="supervision.finding", object_type="inspection_finding",
+                 object_id=f.finding_id, after={"order": order.number}, unit_code=unit_code, now=now)
+    return f
+
+
+def mark_rectified(session: Session, *, actor: Actor, finding_id: str, now: datetime) -> InspectionFinding:
+    require_role(actor, Role.SUPERVISOR)
+    f = session.get(InspectionFinding, finding_id)
+    if f is None:
+        raise NotFound("问题不存在")
+    check_visible(actor, f.unit_code, "问题")
+    f.rectified, f.rectified_on = True, now.date()
+    audit.record(session, actor=actor, action="supervision.rectified", object_type="inspection_finding",
+                 object_id=f.finding_id, after={"rectified": True}, unit_code=f.unit_code, now=now)
+    return f
+
+
+def inspection_figures(session: Session, *, actor: Actor, start: date, end: date) -> dict[str, Any]:
+    require_role(actor, Role.SUPERVISOR, Role.ANALYST)
+    stmt = scope(select(InspectionFinding), actor, InspectionFinding.unit_code).where(
+        InspectionFinding.found_on.between(start, end))
+    found = list(session.execute(stmt).scalars())
+    rounds = session.execute(
+        scope(select(func.count()).select_from(InspectionRound), actor, InspectionRound.unit_code)
+        .where(InspectionRound.start.between(start, end))).scalar_one()
+    return {"rounds": int(rounds), "findings": len(found), "rectified": sum(f.rectified for f in found),
+            "rectification_rate": rules.rectification_rate([f.rectified for f in found])}
+
+
+def record_interview(
+    session: Session, *, actor: Actor, unit_code: str, subject: str, reason: str, held_on: date, now: datetime,
+) -> tuple[Interview, bool]:
+    """约谈; returns the record and whether the unit is now out of this year's awards (N per ruledata)."""
+    require_role(actor, Role.SUPERVISOR)
+    _visible_units(actor, [unit_code])
+    iv = Interview(interview_id=new_id()[:24], unit_code=unit_code, subject=_text(subject, "约谈对象", 200),
+                   reason=_text(reason, "约谈事由"), held_on=held_on, by_unit=actor.unit_code)
+    session.add(iv)
+    session.flush()
+    n = interviews_in_year(session, unit_code=unit_code, year=held_on.year)
+    disqualified = rules.disqualified_from_awards(n, params_on(held_on).interview_disqualify_after)
+    audit.record(session, actor=actor, action="supervision.interview", object_type="interview",
+                 object_id=iv.interview_id, after={"count_this_year": n, "disqualified": disqualified},
+                 unit_code=unit_code, now=now)
+    return iv, disqualified
+
+
+def interviews_in_year(session: Session, *, unit_code: str, year: int) -> int:
+    return int(session.execute(select(func.count()).select_from(Interview).where(
+        Interview.unit_code == unit_code, Interview.held_on.between(date(year, 1, 1), date(year, 12, 31)))).scalar_one())
+
+
+def record_accountability(
+    session: Session, *, actor: Actor, unit_code: str, officer_name: str, kind: str, measure: str, reason: str,
+    decided_on: date, now: datetime, case_id: str | None = None,
+) -> Accountability:
+    require_role(actor, Role.SUPERVISOR)
+    _visible_units(actor, [unit_code])
+    if kind not in ACCOUNTABILITY_KINDS:
+        raise ValidationFailed("问责方式须为组织处理或移交司法机关")
+    if measure not in MEASURES:
+        raise ValidationFailed("处理措施不在规定范围内")
+    rec = Accountability(record_id=new_id()[:24], unit_code=unit_code, officer_name=_text(officer_name, "人员姓名", 64),
+                         kind=kind, measure=measure, reason=_text(reason, "事由"), case_id=case_id, decided_on=decided_on)
+    session.add(rec)
+    audit.record(session, actor=actor, action="supervision.accountability", object_type="accountability",
+                 object_id=rec.record_id, after={"kind": kind, "measure": measure}, unit_code=unit_code, now=now)
+    return rec
+
+
+def accountability_figures(session: Session, *, actor: Actor, start: date, end: date) -> dict[str, int]:
+    stmt = scope(select(Accountability.kind, func.count()), actor, Accountability.unit_code).where(
+        Accountability.decided_on.between(start, end)).group_by(Accountability.kind)
+    counts = {k: int(n) for k, n in session.execute(stmt)}
+    return {"total": sum(counts.values()), "organisational": counts.get("organisational", 0),
+            "judicial": counts.get("judicial", 0)}
+
+
+def record_joint_operation(
+    session: Session, *, actor: Actor, title: str, partners: list[str], areas: list[str], start: date, end: date,
+    vehicles_checked: int, vehicles_handled: int, case_ids: list[str], now: datetime,
+) -> JointOperation:
+    require_role(actor, Role.SUPERVISOR, Role.ANALYST, Role.OFFICER)
+    _visible_units(actor, areas)
+    if end < start:
+        raise ValidationFailed("结束日期不能早于开始日期")
+    if vehicles_handled < 0 or vehicles_checked < vehicles_handled:
+        raise ValidationFailed("查处车辆数不能大于检查车辆数")
+    op = JointOperation(operation_id=new_id()[:24], title=_text(title, "行动名称", 200), unit_code=actor.unit_code,
+                        partners=[p.strip() for p in partners if p.strip()], areas=sorted(set(areas)), start=start,
+                        end=end, vehicles_checked=vehicles_checked, vehicles_handled=vehicles_handled,
+                        case_ids=list(dict.fromkeys(case_ids)))
+    session.add(op)
+    audit.record(session, actor=actor, action="supervision.joint_operation", object_type="joint_operation",
+                 object_id=op.operation_id, after={"handled": vehicles_handled, "cases": len(op.case_ids)}, now=now)
+    return op
+
+
+def joint_operation_figures(session: Session, *, actor: Actor, start: date, end: date) -> dict[str, int]:
+    stmt = scope(select(func.count(), func.coalesce(func.sum(JointOperation.vehicles_checked), 0),
+                        func.coalesce(func.sum(JointOperation.vehicles_handled), 0)), actor, JointOperation.unit_code)
+    n, checked, handled = session.execute(stmt.where(JointOperation.start.between(start, end))).one()
+    return {"operations": int(n), "vehicles_checked": int(checked), "vehicles_handled": int(handled)}

@@ -25,9 +25,12 @@ def _toll_station(session, unit_code: str) -> tuple[str | None, str]:  # type: i
     """A toll station for the demo toll operator: one in `unit_code` if any, else any in the province."""
     from sqlalchemy import select
 
-    from zhifa.org.orm import Site
+    from zhifa.org.orm import Site, Unit
+    from zhifa.shared.access import descendants
 
-    for where in ((Site.kind == "toll_station", Site.unit_code == unit_code), (Site.kind == "toll_station",)):
+    parents = dict(session.execute(select(Unit.unit_code, Unit.parent_code)).tuples().all())
+    mine = sorted(descendants(unit_code, parents))
+    for where in ((Site.kind == "toll_station", Site.unit_code.in_(mine)), (Site.kind == "toll_station",)):
         row = session.execute(select(Site.site_id, Site.unit_code).where(*where).order_by(Site.site_id).limit(1)).first()
         if row:
             return row.site_id, row.unit_code
@@ -113,15 +116,13 @@ def register(app: typer.Typer) -> None:
         except ZhifaError as e:
             console.print(f"[red]{e.message}[/red] (load the units first: reference data)")
             raise typer.Exit(1) from e
-        t = Table(title="demo accounts")
-        for col in ("username", "password", "role", "unit", "site", "name", "status"):
-            t.add_column(col)
+        # Plain lines (not a table) so that no password is ever cut off on a narrow terminal.
+        typer.echo(f"{'username':<15}{'password':<22}{'role':<16}{'unit':<8}{'site':<14}status  name")
         for r in rows:
-            t.add_row(
-                str(r["username"]), str(r["password"]), str(r["role"]), str(r["unit"]),
-                str(r["site_id"] or ""), str(r["name"]), str(r["status"]),
+            typer.echo(
+                f"{r['username']!s:<15}{r['password']!s:<22}{r['role']!s:<16}{r['unit']!s:<8}"
+                f"{(r['site_id'] or '-')!s:<14}{r['status']!s:<8}{r['name']}"
             )
-        console.print(t)
 
     @users_app.command("list")
     def users_list() -> None:

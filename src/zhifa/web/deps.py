@@ -35,6 +35,7 @@ from zhifa.web.i18n import add_messages, get_lang, pick, translate, translator
 from zhifa.web.nav import nav_for, register_nav
 
 __all__ = [
+    "ClockDep",
     "Csrf",
     "CurrentActor",
     "DbSession",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -102,7 +101,7 @@ def dashboard_page(request: Request, actor: StaffActor, s: DbSession) -> Respons
         {
             "summary": summ,
             "scope_name": scope_name,
-            "chart_json": json.dumps(summ.chart_data(), ensure_ascii=False),
+            "chart_data": summ.chart_data(),
             "kinds_legend": [(k, dashboard.SITE_COLORS[k]) for k in (*dashboard.SITE_KINDS, "other")],
             "focus_unit": None if actor.sees_all else actor.unit_code,
         },

@@ -140,3 +140,17 @@ def test_unknown_sites_have_no_path(graph):
 def test_site_city_lookup_follows_the_unit(net):
     gongyi = [s for s in net.toll_stations if net.site_unit[s] == "410181"]
     assert gongyi and all(net.site_city[s] == "410100" for s in gongyi)
+
+
+def test_every_site_lies_within_the_province(net):
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
+    fc = reference.load_outlines()
+    province = prep(
+        next(shape(f["geometry"]) for f in fc["features"] if f["properties"]["unit_code"] == "410000").buffer(
+            0.05
+        )
+    )
+    outside = [s["site_id"] for s in net.sites if not province.contains(Point(s["lon"], s["lat"]))]
+    assert outside == []

@@ -49,3 +49,27 @@ def test_short_names_drop_the_administrative_suffix():
     assert reference.short_name("新郑市") == "新郑"
     assert reference.short_name("管城回族区") == "管城"
     assert reference.short_name("滑县") == "滑县"
+
+
+def test_outlines_cover_the_province_and_every_city_level_unit_in_a_small_file():
+    from importlib import resources
+
+    fc = reference.load_outlines()
+    codes = {f["properties"]["unit_code"] for f in fc["features"]}
+    assert codes == {"410000"} | {u["unit_code"] for u in reference.city_units()}
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in fc["features"])
+    size = len(resources.files("zhifa.org").joinpath("data/henan_outlines.geojson").read_bytes())
+    assert size < 600_000
+
+
+def test_every_county_centre_lies_inside_its_city_outline():
+    from shapely.geometry import Point, shape
+
+    fc = reference.load_outlines()
+    outline = {f["properties"]["unit_code"]: shape(f["geometry"]) for f in fc["features"]}
+    misplaced = [
+        u["name"]
+        for u in reference.county_units()
+        if not outline[u["city_code"]].buffer(0.02).contains(Point(u["lon"], u["lat"]))
+    ]
+    assert misplaced == []

@@ -1,0 +1,99 @@
+"""Pages for leads (线索研判): browse and filter, detail with evidence, review."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from zhifa.detection.rules import RULE_LABELS_ZH
+from zhifa.leads import queries
+from zhifa.shared.errors import ValidationFailed, ZhifaError
+from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, register_nav, render
+
+router = APIRouter()
+
+register_nav("leads", "线索列表", "Leads", "/leads", roles=("analyst", "officer", "legal_reviewer", "supervisor"))
+register_nav("leads", "车辆轨迹", "Trajectory", "/trajectory", roles=("analyst", "officer"))
+
+STATUS_ZH = {"open": "待研判", "confirmed": "已确认", "rejected": "已驳回"}
+PAGE = 50
+
+
+@router.get("/leads")
+def leads_page(
+    request: Request,
+    actor: StaffActor,
+    s: DbSession,
+    rule: str = "",
+    status: str = "",
+    unit_code: str = "",
+    plate: str = "",
+    day: str = "",
+    page: int = 1,
+) -> Response:
+    error = None
+    d = None
+    if day:
+        try:
+            d = date.fromisoformat(day)
+        except ValueError:
+            error = "日期格式无效（应为 YYYY-MM-DD）"
+    page = max(page, 1)
+    rows, total = queries.search_leads(
+        s, actor=actor, rule=rule or None, status=status or None, unit_code=unit_code or None,
+        plate=plate or None, day=d, limit=PAGE, offset=(page - 1) * PAGE,
+    )
+    return render(request, "leads/list.html", {
+        "rows": rows, "total": total, "page": page, "page_size": PAGE, "rule": rule, "status": status,
+        "unit_code": unit_code, "plate": plate, "day": day, "rule_label": RULE_LABELS_ZH, "status_label": STATUS_ZH,
+        "error": error,
+    })
+
+
+@router.get("/leads/{lead_id}")
+def lead_page(request: Request, lead_id: str, actor: StaffActor, s: DbSession, message: str = "") -> Response:
+    lead = queries.lead_detail(s, actor=actor, lead_id=lead_id)
+    return render(request, "leads/detail.html", {
+        "lead": lead, "rule_label": RULE_LABELS_ZH, "status_label": STATUS_ZH, "message": message,
+        "error": None, "catalogue": queries.CATALOGUE_FOR_RULE.get(lead.rule),
+    })
+
+
+@router.post("/leads/{lead_id}/review")
+def lead_review(
+    request: Request,
+    lead_id: str,
+    actor: StaffActor,
+    s: DbSession,
+    clock: ClockDep,
+    _: Csrf,
+    decision: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+    follow_up: Annotated[str, Form()] = "none",
+    party_name: Annotated[str, Form()] = "",
+    party_kind: Annotated[str, Form()] = "person",
+    proposed_fine_yuan: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        fine = int(proposed_fine_yuan) if proposed_fine_yuan.strip() else None
+    except ValueError:
+        fine = None
+    try:
+        with s.begin_nested():
+            _, opened = queries.review_with_follow_up(
+                s, actor=actor, lead_id=lead_id, decision=decision, reason=reason, now=clock.now(),
+                follow_up=follow_up, party_name=party_name, party_kind=party_kind, proposed_fine_yuan=fine,
+            )
+    except (ValidationFailed, ZhifaError) as exc:
+        if exc.http_status == 404:
+            raise
+        lead = queries.lead_detail(s, actor=actor, lead_id=lead_id)
+        return render(request, "leads/detail.html", {
+            "lead": lead, "rule_label": RULE_LABELS_ZH, "status_label": STATUS_ZH, "message": "",
+            "error": exc.message, "catalogue": queries.CATALOGUE_FOR_RULE.get(lead.rule),
+        }, status=exc.http_status)
+    msg = {"case": f"已立案 {opened}", "watch": f"已布控 {opened}"}.get(follow_up, "已保存")
+    return RedirectResponse(f"/leads/{lead_id}?message={msg}", status_code=303)

@@ -1,0 +1,71 @@
+"""Overload and credit pages and API over HTTP, scoped by jurisdiction."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.integration.test_overload_service import DAY, T0, entry, wim
+from tests.support import csrf_from, login, seed_units, seed_users
+from zhifa.db.session import unit_of_work
+from zhifa.org.orm import Site
+from zhifa.overload import service as svc
+from zhifa.records.lake import write_batch
+from zhifa.records.schemas import RECORD_TABLES
+from zhifa.shared.access import SYSTEM
+from zhifa.web.app import create_app
+
+
+@pytest.fixture
+def client(container):
+    seed_units(container)
+    seed_users(container, [("hb", "officer", "410600"), ("zz", "officer", "410100")])
+    with unit_of_work(container.db) as s:
+        s.add_all([
+            Site(site_id="W1", kind="wim", name="G4鹤壁治超点", unit_code="410611", lon=114.3, lat=35.7, device_class=5.0,
+                 deduct_tolerance=False),
+            Site(site_id="T1", kind="toll_station", name="鹤壁收费站", unit_code="410611", lon=114.3, lat=35.7),
+        ])
+    lake = container.settings.lake_dir
+    write_batch(lake, RECORD_TABLES["wim"], pl.DataFrame([wim("w1", "豫F11111", 0, 60000), wim("w4", "豫F33333", 20, 105000)]), "b1")
+    write_batch(lake, RECORD_TABLES["toll_txn"], pl.DataFrame([entry("t1", "豫F11111", -60, 60000)]), "b2")
+    with unit_of_work(container.db) as s:
+        svc.run_day(s, actor=SYSTEM, lake_dir=lake, day=DAY, now=T0)
+        svc.trace_back_day(s, actor=SYSTEM, lake_dir=lake, day=DAY, now=T0)
+    with TestClient(create_app(container)) as c:
+        yield c
+
+
+def test_pages_render_and_are_scoped(client):
+    login(client, "hb")
+    for path in ("/overload/leads", "/overload/records", "/overload/100t", "/overload/entry-rate?month=2022-03",
+                 "/overload/sources", "/overload/trace", "/credit"):
+        r = client.get(path)
+        assert r.status_code == 200, (path, r.text[:500])
+    assert "豫F33333" in client.get("/overload/100t").text and "<circle" in client.get("/overload/100t").text
+    assert "豫F11111" in client.get("/overload/records").text
+    leads = client.get("/api/overload/leads").json()
+    assert leads["total"] == 3 and {x["plate"] for x in leads["items"]} == {"豫F11111", "豫F33333"}
+    assert client.get("/api/overload/entry-rate?month=2022-03&by=station").json()[0]["refused"] == 1
+    lead_id = next(x["lead_id"] for x in leads["items"] if x["plate"] == "豫F11111" and x["rule"] == "overload")
+    page = client.get(f"/overload/leads/{lead_id}")
+    assert page.status_code == 200 and "G4鹤壁治超点" in page.text
+    r = client.post(f"/overload/leads/{lead_id}/review", data={"decision": "rejected", "reason": "",
+                                                              "csrf_token": csrf_from(page.text)})
+    assert r.status_code == 422
+    r = client.post(f"/overload/leads/{lead_id}/review", data={"decision": "confirmed", "reason": "",
+                                                              "csrf_token": csrf_from(page.text)}, follow_redirects=False)
+    assert r.status_code == 303
+    detail = client.get(f"/overload/leads/{lead_id}").text
+    assert ".pdf" in detail
+    pdf_href = detail.split('href="/overload/notices/')[1].split('"')[0]
+    pdf = client.get(f"/overload/notices/{pdf_href}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_other_city_sees_nothing(client):
+    login(client, "zz")
+    assert client.get("/api/overload/leads").json()["total"] == 0
+    assert client.get("/api/overload/records").json()["total"] == 0
+    assert client.get("/api/overload/trucks-100t").json() == []
