@@ -22,9 +22,8 @@ from datetime import date, datetime
 import numpy as np
 import polars as pl
 
-from zhifa.overload import frames
+from zhifa.overload import frames, service
 from zhifa.overload import rules as r
-from zhifa.overload import service
 from zhifa.overload.ruledata import ruleset_for
 from zhifa.shared.clock import TZ
 
@@ -72,7 +71,7 @@ def synth(n: int, seed: int = 7) -> pl.DataFrame:
             "single_tyre_axles": np.zeros(n, dtype=np.int64),
             "gross_weight_kg": gross,
             "axle_weights_kg": aw,
-            "length_mm": rng.integers(9000, 18500, size=n),
+            "length_mm": rng.integers(9000, 18101, size=n),
             "width_mm": np.full(n, 2500),
             "height_mm": rng.integers(3000, 4001, size=n) + np.where(rng.random(n) < 0.002, 200, 0),
             "evidence": '["front.jpg","side.jpg"]',

@@ -46,3 +46,73 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
     r = client.post("/login", data={"username": username, "password": password, "csrf_token": token, "next": "/"},
                     follow_redirects=False)
     assert r.status_code == 303, r.text
+
+
+# ---------------------------------------------------------------- browser tests
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """uvicorn serving the app of `container` on a free loopback port, in a thread."""
+
+    def __init__(self, container) -> None:
+        import threading
+
+        import uvicorn
+
+        from zhifa.web.app import create_app
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._srv = uvicorn.Server(uvicorn.Config(create_app(container), host="127.0.0.1", port=self.port,
+                                                  log_level="warning"))
+        self._th = threading.Thread(target=self._srv.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        import time
+
+        self._th.start()
+        deadline = time.monotonic() + 20
+        while not self._srv.started:
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._srv.should_exit = True
+        self._th.join(timeout=10)
+
+
+class Chromium:
+    """Debian's chromium driven by Playwright (never `playwright install`)."""
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        return self.browser
+
+    def __exit__(self, *exc: object) -> None:
+        self.browser.close()
+        self._pw.stop()
+
+
+def browser_login(page, base: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

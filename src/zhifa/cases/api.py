@@ -12,7 +12,7 @@ from zhifa.cases.schemas import AdvanceIn, CaseCreate, CasePage, CaseRead, Exemp
 from zhifa.leads.service import access_lead
 from zhifa.shared.access import Role
 from zhifa.shared.clock import TZ
-from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, require_roles
+from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, csrf_exempt, get_container, require_roles
 
 router = APIRouter(tags=["cases"])
 Officer = require_roles(Role.OFFICER)
@@ -85,6 +85,7 @@ def api_exemption(case_id: str, body: ExemptionIn, actor: StaffActor, s: DbSessi
 
 
 @router.post("/api/payments/callback")
+@csrf_exempt
 async def payment_callback(request: Request) -> JSONResponse:
     """The gateway's signed callback. No session and no CSRF: the HMAC signature is the authentication.
     Refusals are recorded by the service and answered 400 with the reason."""

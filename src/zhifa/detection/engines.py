@@ -56,7 +56,8 @@ def spark_session() -> Any:
 def connect(engine: str = "duckdb") -> Any:
     if engine == "duckdb":
         con = ibis.duckdb.connect()
-        con.raw_sql("SET TimeZone='Asia/Shanghai'")
+        # Ibis compiles epoch_seconds via a cast to a naive timestamp; in UTC that cast is exact
+        con.raw_sql("SET TimeZone='UTC'")
         return con
     if engine == "spark":
         return ibis.pyspark.connect(spark_session())

@@ -10,6 +10,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from zhifa.shared.clock import TZ
 
+COLOR_ZH = {"blue": "蓝色", "yellow": "黄色", "black": "黑色", "white": "白色", "green": "绿色",
+            "yellow_green": "黄绿色", "blue_white": "蓝白色"}
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 _env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
 
@@ -22,6 +24,7 @@ def notice_context(*, lead: Any, case_id: str | None, party: str, fine: int, now
     photos = [p["name"] for part in parts for p in part.get("photos", [])]
     return {
         "lead": lead,
+        "color_zh": COLOR_ZH.get(lead.plate_color or "", lead.plate_color or ""),
         "case_id": case_id,
         "party": party,
         "fine": fine,

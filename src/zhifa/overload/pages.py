@@ -7,11 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy import select
 
 from zhifa.credit import rules as cr
 from zhifa.credit import service as credit_service
+from zhifa.leads.service import access_lead
 from zhifa.overload import rules as r
 from zhifa.overload import service
+from zhifa.overload.orm import OverloadNotice
+from zhifa.shared.errors import NotFound
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
 
 router = APIRouter(include_in_schema=False)
@@ -50,15 +54,8 @@ def leads_page(request: Request, actor: StaffActor, s: DbSession, status: str = 
 
 @router.get("/overload/leads/{lead_id}")
 def lead_detail(request: Request, lead_id: str, actor: StaffActor, s: DbSession) -> Response:
-    from zhifa.leads.service import access_lead
-    from sqlalchemy import select
-
-    from zhifa.overload.orm import OverloadNotice
-
     lead = access_lead(s, actor, lead_id)
     if lead.rule not in service.OVERLOAD_RULES:
-        from zhifa.shared.errors import NotFound
-
         raise NotFound("超限线索不存在")
     notices = list(s.execute(select(OverloadNotice).where(OverloadNotice.lead_id == lead_id)).scalars())
     return render(request, "overload/lead_detail.html", {

@@ -27,7 +27,13 @@ from zhifa.leads.service import access_lead, link_case, review_lead, store_leads
 from zhifa.org.orm import Site, Unit
 from zhifa.overload import frames
 from zhifa.overload import rules as r
-from zhifa.overload.orm import EntryWeighStat, OverloadDetermination, OverloadNotice, OverloadRun, TraceBackTask
+from zhifa.overload.orm import (
+    EntryWeighStat,
+    OverloadDetermination,
+    OverloadNotice,
+    OverloadRun,
+    TraceBackTask,
+)
 from zhifa.overload.ruledata import CATALOGUE_DIMENSION, CATALOGUE_MASS, RuleSet, ruleset_for
 from zhifa.shared import audit
 from zhifa.shared.access import Actor, Role, check_visible, require_role, scope
