@@ -22,7 +22,6 @@ import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -189,34 +188,32 @@ def bench_redis_throughput(redis_url: str, n_records: int, n_entries: int) -> di
                 "consume_records_per_s": round(rep.records / consume_s), "pending_after": 0}
 
 
+def _produce(redis_url: str, stream: str, rows: list[dict], rate: int) -> None:
+    """Publish one record per stream entry at `rate` per second (a separate process: no shared GIL)."""
+    import redis
+
+    from zhifa.interception.stream import encode_rows
+
+    r = redis.Redis.from_url(redis_url)
+    start = time.perf_counter()
+    for i, row in enumerate(rows):
+        d = start + i / rate - time.perf_counter()
+        if d > 0:
+            time.sleep(d)
+        r.xadd(stream, {"rows": encode_rows([row]), "ts": repr(time.time())})
+
+
 def bench_latency(redis_url: str, rate: int, seconds: float, n_entries: int) -> dict:
+    import multiprocessing as mp
+
     with tempfile.TemporaryDirectory() as tmp:
         c, live, st, entries = _live_setup(Path(tmp), redis_url, "bench:lat", n_entries)
         n = int(rate * seconds)
         rows = _rows(n, entries, datetime.now(TZ), hit_rate=0.05, seed=5)
-        st.batch_size = 1
-        done = threading.Event()
-
-        def producer():
-            import redis
-
-            r = redis.Redis.from_url(redis_url)
-            start = time.perf_counter()
-            for i, row in enumerate(rows):
-                due = start + i / rate
-                d = due - time.perf_counter()
-                if d > 0:
-                    time.sleep(d)
-                from zhifa.interception.stream import encode_rows
-
-                r.xadd("bench:lat", {"rows": encode_rows([row]), "ts": repr(time.time())})
-            done.set()
-
-        th = threading.Thread(target=producer)
-        th.start()
-        live.run(count=100, block_ms=5, stop=lambda: done.is_set() and st.pending_count() == 0
-                 and live.report.records >= n)
-        th.join()
+        proc = mp.get_context("fork").Process(target=_produce, args=(redis_url, "bench:lat", rows, rate))
+        proc.start()
+        live.run(count=100, block_ms=2, stop=lambda: live.report.records >= n)
+        proc.join()
         lat = sorted(live.report.latencies_ms)
         st.r.delete("bench:lat")
         q = statistics.quantiles(lat, n=100) if len(lat) >= 100 else None

@@ -209,3 +209,38 @@ def test_admin_pages_show_catalogue_and_publish_exemption_version(app):
         r = adm.post("/cases/admin/exemptions", data={"csrf_token": tok, "version": "2022.3", "effective_from": "2022-01-02",
                                                       "source": "x", "payload": "{not json"})
         assert "JSON" in r.text
+
+
+def test_admin_publishes_a_catalogue_version_with_bands_checked(app):
+    import json as _json
+
+    with TestClient(app) as adm:
+        tok = login(adm, "adm")
+        item = {"code": "GPS-OFF", "title": "关闭动态监控", "law": "令55号", "article": "第三十八条", "min_yuan": 2000,
+                "max_yuan": 5000, "bands": [{"code": "A", "label": "初次", "min_yuan": 2000, "max_yuan": 6000}]}
+        r = adm.post("/cases/admin/catalogue", data={"csrf_token": tok, "version": "2023.1", "effective_from": "2023-01-01",
+                                                     "source": "调整", "payload": _json.dumps({"items": [item]})})
+        assert "超出法定幅度" in r.text
+        item["bands"][0]["max_yuan"] = 3000
+        r = adm.post("/cases/admin/catalogue", data={"csrf_token": tok, "version": "2023.1", "effective_from": "2023-01-01",
+                                                     "source": "调整", "payload": _json.dumps({"items": [item]})},
+                     follow_redirects=False)
+        assert r.status_code == 303
+        assert "2023.1" in adm.get("/cases/admin/catalogue?on=2023-02-01").text
+        assert "第六十三条" in adm.get("/cases/admin/catalogue?on=2022-02-01").text  # the older version still applies
+
+
+def test_ride_hailing_trip_over_api_opens_two_linked_cases(app):
+    with TestClient(app) as client:
+        tok = login(client, "off")
+        body = {"plate": "豫A6D123", "driver_name": "孙七", "platform_name": "某出行科技有限公司", "act_on": "2022-02-25",
+                "facts": "未取得网约车运输证通过平台接单载客", "party_fine_yuan": 5000, "platform_fine_yuan": 8000}
+        r = client.post("/api/cases/ride-hailing", json=body, headers={"x-csrf-token": tok})
+        assert r.status_code == 201, r.text
+        a, b = r.json()
+        assert a["linked_group"] == b["linked_group"] and a["catalogue_code"] == "RH-VEHICLE-LIC"
+        assert b["catalogue_code"] == "RH-PLATFORM-DISPATCH" and b["party_kind"] == "enterprise"
+        assert b["case_code"] in client.get(f"/cases/{a['case_id']}").text  # the detail page links its twin
+        r = client.post("/api/cases/ride-hailing", json={**body, "platform_fine_yuan": 99999}, headers={"x-csrf-token": tok})
+        assert r.status_code == 422
+        assert client.get("/api/cases").json()["count"] == 2

@@ -456,3 +456,39 @@ def test_other_provider_key_cannot_pay(db, settings):
     body, headers = other.build_callback(order_no=order.order_no, amount_fen=order.amount_fen, paid_at=T0)
     with pytest.raises(ValidationFailed, match="签名"):
         cs.receive_payment_callback(db, provider=pay, body=body, headers=headers, now=T0)
+
+
+def _concurrent_numbers(db, n_threads=4, per_thread=10):
+    import threading
+
+    got, errors = [], []
+
+    def worker():
+        try:
+            for _ in range(per_thread):
+                with unit_of_work(db) as s:
+                    got.append(next_number(s, unit_code=UNIT, year=2022, kind="notice"))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return got, errors
+
+
+def test_concurrent_numbering_has_no_duplicates_or_gaps_sqlite(db):
+    got, errors = _concurrent_numbers(db)
+    assert not errors
+    seqs = sorted(int(g.split("-")[1][:4]) for g in got)
+    assert seqs == list(range(1, 41))
+
+
+@pytest.mark.postgres
+def test_concurrent_numbering_has_no_duplicates_or_gaps_postgres(pg_container):
+    got, errors = _concurrent_numbers(pg_container.db)
+    assert not errors
+    seqs = sorted(int(g.split("-")[1][:4]) for g in got)
+    assert seqs == list(range(1, 41))

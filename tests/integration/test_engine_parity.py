@@ -25,9 +25,15 @@ def sample_lake(tmp_path_factory):
         plate = f"豫{rng.choice('ABCD')}{rng.randrange(10000, 10400)}"
         rows.append(
             dict(
-                record_id=f"r{i}", gantry_id=f"G{rng.randrange(1, 9)}", pass_time=t.isoformat(),
-                plate="" if rng.random() < 0.03 else plate, plate_color="blue", vehicle_class="1",
-                axle_count="2", direction=str(rng.choice((1, 2))), media=rng.choice(("obu", "cpc")),
+                record_id=f"r{i}",
+                gantry_id=f"G{rng.randrange(1, 9)}",
+                pass_time=t.isoformat(),
+                plate="" if rng.random() < 0.03 else plate,
+                plate_color="blue",
+                vehicle_class="1",
+                axle_count="2",
+                direction=str(rng.choice((1, 2))),
+                media=rng.choice(("obu", "cpc")),
             )
         )
     good = validate(pl.DataFrame(rows), GANTRY_PASS, Context(now=start + timedelta(days=10))).good

@@ -21,13 +21,35 @@ from zhifa.shared.errors import ValidationFailed
 from zhifa.shared.orm import AuditEvent
 
 NOW = datetime(2022, 3, 3, 9, 0, tzinfo=TZ)
-HEADER = ["record_id", "gantry_id", "pass_time", "plate", "plate_color", "vehicle_class", "axle_count", "direction", "media"]
+HEADER = [
+    "record_id",
+    "gantry_id",
+    "pass_time",
+    "plate",
+    "plate_color",
+    "vehicle_class",
+    "axle_count",
+    "direction",
+    "media",
+]
 
 
 def rows(n: int = 6):
     out = []
     for i in range(n):
-        out.append([f"r{i}", "G1", f"2022-03-0{1 + i % 2}T0{i % 10}:00:00+08:00", f"豫A1234{i % 10}", "blue", "1", "2", "1", "obu"])
+        out.append(
+            [
+                f"r{i}",
+                "G1",
+                f"2022-03-0{1 + i % 2}T0{i % 10}:00:00+08:00",
+                f"豫A1234{i % 10}",
+                "blue",
+                "1",
+                "2",
+                "1",
+                "obu",
+            ]
+        )
     return out
 
 
@@ -59,7 +81,13 @@ def lake_rows(container, table="gantry_pass"):
 
 def test_a_clean_csv_lands_in_the_lake_by_day(sites, tmp_path):
     rep = ingest(sites, write_csv(tmp_path / "g.csv", HEADER, rows(6)))
-    assert (rep.table, rep.rows_read, rep.ingested, rep.duplicates, rep.quarantined) == ("gantry_pass", 6, 6, 0, 0)
+    assert (rep.table, rep.rows_read, rep.ingested, rep.duplicates, rep.quarantined) == (
+        "gantry_pass",
+        6,
+        6,
+        0,
+        0,
+    )
     got = lake_rows(sites)
     assert sorted(got["record_id"].to_list()) == [f"r{i}" for i in range(6)]
     assert got.group_by("day").len().height == 2
@@ -110,7 +138,9 @@ def test_each_batch_writes_one_batch_row_and_one_audit_event(sites, tmp_path):
 
 def test_parquet_and_json_lines_files_load_like_csv(sites, tmp_path):
     frame = pl.DataFrame([dict(zip(HEADER, r, strict=True)) for r in rows(4)])
-    frame.with_columns(pl.col("vehicle_class", "axle_count", "direction").cast(pl.Int64)).write_parquet(tmp_path / "g.parquet")
+    frame.with_columns(pl.col("vehicle_class", "axle_count", "direction").cast(pl.Int64)).write_parquet(
+        tmp_path / "g.parquet"
+    )
     rep = ingest(sites, tmp_path / "g.parquet")
     assert (rep.table, rep.ingested) == ("gantry_pass", 4)
     more = pl.DataFrame([dict(zip(HEADER, r, strict=True)) for r in rows(6)])
@@ -121,9 +151,22 @@ def test_parquet_and_json_lines_files_load_like_csv(sites, tmp_path):
 
 def test_wim_json_lines_with_a_real_json_array_of_axle_weights(sites, tmp_path):
     row = dict(
-        record_id="w1", site_id="W1", measured_at="2022-03-01T10:00:00+08:00", plate="豫A88888", plate_color="yellow",
-        axle_count=2, vehicle_kind="rigid", single_drive_axle=None, single_tyre_axles=None, gross_weight_kg=18000,
-        axle_weights_kg=[7000, 11000], speed_kmh=60.0, length_mm=None, width_mm=None, height_mm=None, lane="1",
+        record_id="w1",
+        site_id="W1",
+        measured_at="2022-03-01T10:00:00+08:00",
+        plate="豫A88888",
+        plate_color="yellow",
+        axle_count=2,
+        vehicle_kind="rigid",
+        single_drive_axle=None,
+        single_tyre_axles=None,
+        gross_weight_kg=18000,
+        axle_weights_kg=[7000, 11000],
+        speed_kmh=60.0,
+        length_mm=None,
+        width_mm=None,
+        height_mm=None,
+        lane="1",
         evidence=["a.jpg"],
     )
     (tmp_path / "w.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -143,8 +186,11 @@ def test_the_table_can_be_named_and_must_then_match(sites, tmp_path):
 
 
 def _lake_snapshot(container):
-    return sorted((p.relative_to(container.settings.lake_dir).as_posix(), p.stat().st_size)
-                  for p in container.settings.lake_dir.rglob("*") if p.is_file())
+    return sorted(
+        (p.relative_to(container.settings.lake_dir).as_posix(), p.stat().st_size)
+        for p in container.settings.lake_dir.rglob("*")
+        if p.is_file()
+    )
 
 
 def test_wrong_columns_are_refused_naming_file_and_columns(sites, tmp_path):
@@ -153,7 +199,11 @@ def test_wrong_columns_are_refused_naming_file_and_columns(sites, tmp_path):
     header = [h if h != "media" else "medium" for h in HEADER]
     with pytest.raises(ValidationFailed) as e:
         ingest(sites, write_csv(tmp_path / "wrong.csv", header, rows(2)))
-    assert "wrong.csv" in e.value.message and "缺少列 media" in e.value.message and "多出列 medium" in e.value.message
+    assert (
+        "wrong.csv" in e.value.message
+        and "缺少列 media" in e.value.message
+        and "多出列 medium" in e.value.message
+    )
     assert _lake_snapshot(sites) == before
 
 
@@ -161,7 +211,19 @@ def test_wrong_columns_are_refused_naming_file_and_columns(sites, tmp_path):
 def test_a_non_utf8_file_is_refused_naming_the_row_and_column(sites, tmp_path, encoding):
     ingest(sites, write_csv(tmp_path / "ok.csv", HEADER, rows(2)))
     before = _lake_snapshot(sites)
-    body = [["x1", "G1", "2022-03-01T08:00:00+08:00", "苏E12345" if encoding == "gbk" else "Ä12345", "blue", "1", "2", "1", "obu"]]
+    body = [
+        [
+            "x1",
+            "G1",
+            "2022-03-01T08:00:00+08:00",
+            "苏E12345" if encoding == "gbk" else "Ä12345",
+            "blue",
+            "1",
+            "2",
+            "1",
+            "obu",
+        ]
+    ]
     with pytest.raises(ValidationFailed) as e:
         f = write_csv(tmp_path / "enc.csv", HEADER, rows(3))
         with f.open("ab") as out:  # a feed that switched encoding mid-file: row 4 is not UTF-8

@@ -19,8 +19,19 @@ from zhifa.vehicles.service import find_vehicle, is_whitelisted
 
 NOW = datetime(2022, 3, 3, 9, 0, tzinfo=TZ)
 
-VEHICLE_COLS = ["plate", "plate_color", "vehicle_class", "axle_count", "vehicle_kind", "owner_name", "owner_kind",
-                "enterprise_id", "use", "transport_permit_no", "registered_unit_code"]
+VEHICLE_COLS = [
+    "plate",
+    "plate_color",
+    "vehicle_class",
+    "axle_count",
+    "vehicle_kind",
+    "owner_name",
+    "owner_kind",
+    "enterprise_id",
+    "use",
+    "transport_permit_no",
+    "registered_unit_code",
+]
 ENTERPRISE_COLS = ["enterprise_id", "name", "kind", "unit_code", "licence_no", "key_source"]
 WHITELIST_COLS = ["plate", "plate_color", "enterprise_id", "route_from", "route_to", "valid_from", "valid_to"]
 
@@ -38,10 +49,34 @@ def ingest(container, path):
 
 
 VEHICLES = [
-    ["豫A88888", "yellow", "16", "6", "tractor_semitrailer", "郑州某物流", "enterprise", "E1", "operating", "TP1", "410100"],
+    [
+        "豫A88888",
+        "yellow",
+        "16",
+        "6",
+        "tractor_semitrailer",
+        "郑州某物流",
+        "enterprise",
+        "E1",
+        "operating",
+        "TP1",
+        "410100",
+    ],
     ["豫 a12345", "blue", "1", "2", "", "张三", "person", "", "non_operating", "", "410100"],
     ["豫A1234", "blue", "1", "2", "", "李四", "person", "", "non_operating", "", "410100"],  # bad plate
-    ["豫A55555", "yellow", "13", "2", "rigid", "王五", "alien", "", "operating", "", "41010"],  # three reasons
+    [
+        "豫A55555",
+        "yellow",
+        "13",
+        "2",
+        "rigid",
+        "王五",
+        "alien",
+        "",
+        "operating",
+        "",
+        "41010",
+    ],  # three reasons
 ]
 
 
@@ -106,17 +141,34 @@ def test_passenger_whitelist_and_is_whitelisted(container, tmp_path):
 
 
 def test_watchlist_file_is_dispatched_or_refused_clearly(container, tmp_path, monkeypatch):
-    cols = ["entry_id", "plate", "plate_color", "reason", "source", "issued_by_unit", "priority", "valid_from",
-            "valid_to", "status"]
-    f = write(tmp_path / "wl.csv", cols, [["W1", "豫A88888", "yellow", "超限", "manual", "410100", "1",
-                                          "2022-03-01", "2022-04-01", "active"]])
+    cols = [
+        "entry_id",
+        "plate",
+        "plate_color",
+        "reason",
+        "source",
+        "issued_by_unit",
+        "priority",
+        "valid_from",
+        "valid_to",
+        "status",
+    ]
+    f = write(
+        tmp_path / "wl.csv",
+        cols,
+        [["W1", "豫A88888", "yellow", "超限", "manual", "410100", "1", "2022-03-01", "2022-04-01", "active"]],
+    )
     import importlib.util
 
     from zhifa.records import service
 
     calls = []
     real_find = importlib.util.find_spec
-    monkeypatch.setattr(service.importlib.util, "find_spec", lambda name, *a: None if name == "zhifa.interception.service" else real_find(name, *a))
+    monkeypatch.setattr(
+        service.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "zhifa.interception.service" else real_find(name, *a),
+    )
     with pytest.raises(ValidationFailed, match="布控.*尚未提供"):
         ingest(container, f)
 

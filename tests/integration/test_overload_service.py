@@ -89,7 +89,16 @@ def world(container):
         wim("w8", "豫F66666", 28, 30000, axles=1, kind="rigid"),  # unknown axle configuration
         wim("w9", "豫F11111", 300, 60000),  # same truck 5 h later: a second event
         wim("w10", "豫F77777", 40, 30000, height_mm=4300),  # dimension only
+        wim("w11", "豫F99999", 50, 90000),  # over, but holds an oversize permit valid now
+        wim("w12", "豫F99998", 50, 90000),  # over; its permit expired the day before
     ]
+    from zhifa.permits.orm import OversizePermit
+
+    with unit_of_work(container.db) as ses:
+        for no, plate, until in (("P1", "豫F99999", T0 + timedelta(days=5)), ("P2", "豫F99998", T0 - timedelta(days=1))):
+            ses.add(OversizePermit(permit_no=no, permit_class=2, plate=plate, plate_color="yellow", length_mm=18000,
+                                   width_mm=2550, height_mm=4000, gross_weight_kg=95000, route=[], route_sites=[],
+                                   valid_from=T0 - timedelta(days=10), valid_to=until, created_at=T0))
     write_batch(s.lake_dir, RECORD_TABLES["wim"], pl.DataFrame(rows), "b1")
     tolls = [entry("t1", "豫F11111", -60, 60000), entry("t2", "豫F22222", -30, 40000), entry("t3", "豫F88888", 5, 48000)]
     write_batch(s.lake_dir, RECORD_TABLES["toll_txn"], pl.DataFrame(tolls), "b2")
@@ -104,7 +113,8 @@ def run(c):
 def test_run_determines_counts_and_creates_leads_once(world):
     rep = run(world)
     wim_rep = next(s for s in rep.sources if s.source == "wim")
-    assert wim_rep.rows == 10
+    assert wim_rep.rows == 12
+    assert wim_rep.counts["permitted"] == 1
     assert wim_rep.counts["reason:weight_nonpositive"] == 1
     assert wim_rep.counts["reason:axle_weights_mismatch"] == 1
     assert wim_rep.counts["reason:unknown_axle_config"] == 1
@@ -116,11 +126,14 @@ def test_run_determines_counts_and_creates_leads_once(world):
         for lead in leads:
             by.setdefault(lead.rule, []).append(lead)
         assert sorted((x.plate, x.start.hour) for x in by["overload"]) == [
-            ("豫F11111", 8), ("豫F11111", 13), ("豫F33333", 8)]
-        first = next(x for x in by["overload"] if x.plate == "豫F11111" and x.start == T0)
-        assert first.end == T0 + timedelta(minutes=30)  # two points, one event
-        assert len(first.evidence["parts"]) == 2
-        part = first.evidence["parts"][0]
+            ("豫F11111", 7), ("豫F11111", 13), ("豫F33333", 8), ("豫F99998", 8)]
+        # entry weighing at 07:00, WIM W1 at 08:00 and W2 at 08:30: one event across sources and points
+        first = next(x for x in by["overload"] if x.plate == "豫F11111" and x.start == T0 - timedelta(minutes=60))
+        assert first.end == T0 + timedelta(minutes=30)
+        assert [(p["source"], p["record"]["record_id"]) for p in first.evidence["parts"]] == [
+            ("entry", "t1"), ("wim", "w1"), ("wim", "w2")]
+        assert first.evidence["source"] == "entry,wim"
+        part = first.evidence["parts"][1]
         assert part["site"]["calibration_valid"] is True and len(part["record_sha256"]) == 64
         assert [p["name"] for p in part["photos"]] == ["w1_front.jpg", "w1_side.jpg"]
         assert first.evidence["proposed_penalty"]["proposed_yuan"] == 5500
@@ -128,6 +141,7 @@ def test_run_determines_counts_and_creates_leads_once(world):
         # W2 deducts 5 %: 61 000 − 3050 − 49 000 = 8950 kg over → 4000
         assert first.evidence["worst"]["record_id"] == "w1"
         assert [x.plate for x in by["overload_100t"]] == ["豫F33333"]
+        assert "豫F99999" not in {x.plate for x in leads} and "豫F99998" in {x.plate for x in by["overload"]}
         assert by["overload_100t"][0].plate_color == "yellow" and by["overload_100t"][0].end >= by["overload_100t"][0].start
         assert len(by["overload_unidentified"]) == 1 and by["overload_unidentified"][0].plate is None
         assert by["overload_unidentified"][0].evidence["parts"][0]["photos"][0]["name"] == "w5_front.jpg"
@@ -218,10 +232,10 @@ def test_trace_back_attributes_the_truck_to_the_source_near_its_entry(world):
     run(world)
     with unit_of_work(world.db) as ses:
         n = svc.trace_back_day(ses, actor=SYSTEM, lake_dir=world.settings.lake_dir, day=DAY, now=T0)
-        assert n == 3
+        assert n == 4  # one per overload lead
         assert svc.trace_back_day(ses, actor=SYSTEM, lake_dir=world.settings.lake_dir, day=DAY, now=T0) == 0
         tasks = {(t.plate, t.weighed_at): t for t in ses.execute(select(TraceBackTask)).scalars()}
-        t = tasks[("豫F11111", T0)]
+        t = tasks[("豫F11111", T0 - timedelta(minutes=60))]
         assert t.source_enterprise_id == "S1" and t.basis["entry_station"] == "T1" and t.confidence == 0.9
         t33 = tasks[("豫F33333", T0 + timedelta(minutes=20))]
         assert t33.basis["match"] == "weigh_county" and t33.confidence < 0.5
@@ -234,4 +248,4 @@ def test_trace_back_attributes_the_truck_to_the_source_near_its_entry(world):
                                  note="责令源头单位整改称重设备", fine_yuan=None, now=T0)
         assert t.status == "closed"
         counts = svc.trace_counts_by_city(ses, actor=OFFICER)
-        assert counts == [{"city": "410600", "open": 2, "closed": 1, "penalty": 0, "rectification_order": 1}]
+        assert counts == [{"city": "410600", "open": 3, "closed": 1, "penalty": 0, "rectification_order": 1}]

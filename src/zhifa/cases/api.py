@@ -8,7 +8,15 @@ from fastapi.responses import JSONResponse
 from zhifa.cases import service
 from zhifa.cases.documents import DocumentStore
 from zhifa.cases.payment import SimulatedScanPay
-from zhifa.cases.schemas import AdvanceIn, CaseCreate, CasePage, CaseRead, ExemptionIn, TimelineEvent
+from zhifa.cases.schemas import (
+    AdvanceIn,
+    CaseCreate,
+    CasePage,
+    CaseRead,
+    ExemptionIn,
+    RideHailingIn,
+    TimelineEvent,
+)
 from zhifa.leads.service import access_lead
 from zhifa.shared.access import Role
 from zhifa.shared.clock import TZ
@@ -51,6 +59,18 @@ def api_create(body: CaseCreate, request: Request, actor: StaffActor, s: DbSessi
                                  plate=body.plate, band_code=body.band_code, procedure=body.procedure,
                                  e_service_consent=body.e_service_consent, complex_case=body.complex_case, docs=docs)
     return CaseRead.model_validate(case)
+
+
+@router.post("/api/cases/ride-hailing", response_model=list[CaseRead], status_code=201, dependencies=[Depends(Officer)])
+def api_ride_hailing(body: RideHailingIn, request: Request, actor: StaffActor, s: DbSession, clock: ClockDep,
+                     _: Csrf) -> list[CaseRead]:
+    lead = access_lead(s, actor, body.lead_id) if body.lead_id else None
+    trip = service.RideHailingTrip(plate=body.plate, driver_name=body.driver_name, platform_name=body.platform_name,
+                                   act_on=body.act_on, facts=body.facts, missing=body.missing)
+    pair = service.open_linked_ride_hailing_cases(s, actor=actor, trip=trip, party_fine_yuan=body.party_fine_yuan,
+                                                  platform_fine_yuan=body.platform_fine_yuan, now=clock.now(), lead=lead,
+                                                  docs=docs_for(request))
+    return [CaseRead.model_validate(c) for c in pair]
 
 
 @router.get("/api/cases/exemptions/counts")

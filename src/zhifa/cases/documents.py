@@ -11,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zhifa.cases.model import PARTY_KIND_ZH, STATUS_LABELS_ZH, CaseStatus, PartyKind
@@ -47,11 +48,13 @@ def next_number(session: Session, *, unit_code: str, year: int, kind: str) -> st
     key = (DocumentCounter.unit_code == unit_code, DocumentCounter.year == year, DocumentCounter.kind == kind)
     res = session.execute(update(DocumentCounter).where(*key).values(last=DocumentCounter.last + 1))
     if res.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(DocumentCounter(unit_code=unit_code, year=year, kind=kind, last=1))
-        session.flush()
-        seq = 1
-    else:
-        seq = int(session.execute(select(DocumentCounter.last).where(*key)).scalar_one())
+        try:  # the first number of the year: a concurrent first insert loses and retries the update
+            with session.begin_nested():
+                session.add(DocumentCounter(unit_code=unit_code, year=year, kind=kind, last=1))
+            return format_number(prefix, unit_code, year, 1)
+        except IntegrityError:
+            session.execute(update(DocumentCounter).where(*key).values(last=DocumentCounter.last + 1))
+    seq = int(session.execute(select(DocumentCounter.last).where(*key)).scalar_one())
     return format_number(prefix, unit_code, year, seq)
 
 

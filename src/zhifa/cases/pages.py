@@ -152,14 +152,41 @@ def review_queue(request: Request, actor: StaffActor, s: DbSession) -> Response:
 
 
 @router.get("/cases/admin/catalogue")
-def admin_catalogue(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, on: str = "") -> Response:
+def admin_catalogue(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, on: str = "",
+                    error: str = "") -> Response:
     require_role(actor, Role.ADMIN, Role.SUPERVISOR, Role.LEGAL_REVIEWER)
-    day = date.fromisoformat(on) if on else _today(clock)
+    try:
+        day = date.fromisoformat(on) if on else _today(clock)
+    except ValueError:
+        day = _today(clock)
     rs, items = service.catalogue_on(s, day)
     versions = service.rule_versions(s, "catalogue")
     prules = service.procedure_on(s, day)
-    return render(request, "cases/catalogue.html", {**_ctx_common(), "rs": rs, "items": list(items.values()),
-                                                    "versions": versions, "prules": prules, "day": day})
+    return render(request, "cases/catalogue.html", {
+        **_ctx_common(), "rs": rs, "items": list(items.values()), "versions": versions, "prules": prules, "day": day,
+        "payload_json": json.dumps({"items": rs.payload.get("items", [])}, ensure_ascii=False, indent=2), "error": error,
+    })
+
+
+@router.post("/cases/admin/catalogue")
+def admin_catalogue_publish(
+    request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
+    version: Annotated[str, Form()], effective_from: Annotated[str, Form()], source: Annotated[str, Form()],
+    payload: Annotated[str, Form()],
+) -> Response:
+    """A new version of the catalogue and its discretion bands; cases keep the version they used."""
+    try:
+        try:
+            body = json.loads(payload)
+            eff = date.fromisoformat(effective_from)
+        except ValueError as exc:
+            raise ValidationFailed(f"内容须为 JSON，日期须为 YYYY-MM-DD：{exc}") from exc
+        service.publish_rule_version(s, actor=actor, kind="catalogue", version=version.strip(), effective_from=eff,
+                                     payload=body, source=source, now=clock.now())
+    except ZhifaError as exc:
+        s.rollback()
+        return admin_catalogue(request, actor, s, clock, error=exc.message)
+    return _back("/cases/admin/catalogue")
 
 
 @router.get("/cases/admin/exemptions")

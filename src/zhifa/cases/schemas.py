@@ -22,6 +22,20 @@ class CaseCreate(BaseModel):
     complex_case: bool = False
 
 
+class RideHailingIn(BaseModel):
+    """One illegal ride-hailing trip → two linked cases (一案双罚)."""
+
+    plate: str
+    driver_name: str
+    platform_name: str
+    act_on: date
+    facts: str
+    missing: str = "vehicle"  # vehicle | driver
+    party_fine_yuan: int = Field(ge=0)
+    platform_fine_yuan: int = Field(ge=0)
+    lead_id: str | None = None
+
+
 class AdvanceIn(BaseModel):
     target: str
     reason: str | None = None

@@ -24,7 +24,7 @@ HENAN_BBOX = (110.35, 31.38, 116.65, 36.37)
 
 def clean_text(text: str | None, *, limit: int) -> str:
     """Strip markup, script URLs and control characters; normalise width; bound the length."""
-    s = unicodedata.normalize("NFKC", text or "")
+    s = unicodedata.normalize("NFC", text or "")  # NFC, not NFKC: keep full-width Chinese punctuation
     s = _TAG.sub("", s)
     s = _SCRIPTY.sub("", s)
     s = "".join(ch for ch in s if ch in "\n\t" or unicodedata.category(ch)[0] != "C")

@@ -177,7 +177,7 @@ def register(app: typer.Typer) -> None:
         if not replay.rows:
             console.print(f"[red]没有可回放的记录[/red]: {records}")
             raise typer.Exit(2)
-        cursor: dict[str, datetime] = {}
+        cursor: dict[str, datetime] = {"t": _ts(event_time_of(replay.rows[0]), "t")}
 
         def event_now() -> datetime:  # "now" during a replay follows the replayed day
             return cursor.get("t") or c.clock.now()
@@ -230,6 +230,32 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         total_late = sum(r["late"] for r in rows)
         console.print("无一延迟" if total_late == 0 else f"[yellow]超时反馈 {total_late} 件[/yellow]")
+
+    @intercept_app.command("score")
+    def intercept_score(
+        truth: Path = typer.Option(..., "--truth", help="truth.parquet or truth.csv written by `zhifa simulate`"),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """按模拟真值评估布控比对：召回率、误报率、出口预测准确率。"""
+        import polars as pl
+
+        from zhifa.bootstrap import build
+        from zhifa.db.session import unit_of_work
+        from zhifa.interception.score import score_intercept
+
+        if not truth.exists():
+            console.print(f"[red]真值文件不存在[/red]: {truth}")
+            raise typer.Exit(2)
+        t = pl.read_parquet(truth) if truth.suffix == ".parquet" else pl.read_csv(truth, infer_schema_length=0)
+        c = build()
+        with unit_of_work(c.db) as s:
+            sc = score_intercept(s, t)
+        if as_json:
+            typer.echo(json.dumps(sc.as_dict(), ensure_ascii=False))
+            return
+        d = sc.as_dict()
+        console.print(f"布控车辆召回率 {d['recall']}（{sc.found}/{sc.truth}），误报率 {d['false_hit_rate']}"
+                      f"（{sc.false_hits}/{sc.hits}），出口预测准确率 {d['exit_prediction_rate']}（{sc.exits_predicted}/{sc.exits}）")
 
     @intercept_app.command("sweep")
     def intercept_sweep() -> None:

@@ -99,22 +99,33 @@ class LiveMatcher:
         self.matcher = matcher or Matcher(late_after=late_after)
         self.refresh_every = refresh_every
         self._last_refresh: float = float("-inf")
+        self._loaded_at: datetime | None = None
+        self.refresh_overlap = timedelta(minutes=5)  # clock skew between writers and the matcher
         self.report = LiveReport()
         self.event_clock = event_clock  # replay: "now" follows the replayed day
 
     def refresh(self, force: bool = False) -> int:
+        """Load the watch-list: everything on the first call (or `force`), then only what changed since."""
         if not force and _time.monotonic() - self._last_refresh < self.refresh_every.total_seconds():
             return len(self.matcher)
+        now = self._now()
         with unit_of_work(self.db) as s:
-            entries = load_watch_entries(s, now=self.clock.now())
-        ids = {e.entry_id for e in entries}
-        for old in self.matcher.entries():
-            if old.entry_id not in ids:
-                self.matcher.remove(old.entry_id)
+            if force or self._loaded_at is None:
+                entries = load_watch_entries(s, now=now)
+                ids = {e.entry_id for e in entries}
+                for old in self.matcher.entries():
+                    if old.entry_id not in ids:
+                        self.matcher.remove(old.entry_id)
+            else:
+                entries = load_watch_entries(s, now=now, changed_since=self._loaded_at - self.refresh_overlap)
         for e in entries:
-            self.matcher.add(e)
+            if e.active:
+                self.matcher.add(e)
+            else:
+                self.matcher.remove(e.entry_id)
+        self._loaded_at = now
         self._last_refresh = _time.monotonic()
-        return len(entries)
+        return len(self.matcher)
 
     def _now(self) -> datetime:
         return self.event_clock() if self.event_clock else self.clock.now()
@@ -150,10 +161,10 @@ class LiveMatcher:
                 hit_msgs.append(m)
         try:
             with unit_of_work(self.db) as s:
-                rep = commit_hits(s, hits=hits, graph=self.graph, stations=self.stations, now=self.clock.now())
+                rep = commit_hits(s, hits=hits, graph=self.graph, stations=self.stations, now=now)
                 for m, payload, reason in dead:
                     record_dead_letter(s, stream=self.stream.name, message_id=m.id, payload=payload,
-                                       reason=reason, now=self.clock.now())
+                                       reason=reason, now=now)
         except Exception:
             for r in matched_records:  # not committed: let a re-delivery match them again
                 self.matcher.forget(r.record_id)
@@ -171,7 +182,8 @@ class LiveMatcher:
     def run(self, *, count: int = 50, block_ms: int = 200, stop: Callable[[], bool] | None = None,
             idle_exit: bool = False) -> LiveReport:
         """Read and process until `stop()` is true (or, with idle_exit, until a read returns nothing)."""
-        self.refresh(force=True)
+        if self._loaded_at is None:
+            self.refresh(force=True)
         while not (stop and stop()):
             self.refresh()
             msgs = self.stream.read(count=count, block_ms=block_ms)

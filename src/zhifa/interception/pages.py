@@ -12,7 +12,6 @@ from starlette.responses import RedirectResponse, Response
 
 from zhifa.interception import service as svc
 from zhifa.interception.model import FORWARDED_LABELS_ZH, OUTCOME_LABELS_ZH, TASK_STATUS_LABELS_ZH
-from zhifa.shared.access import Role
 from zhifa.shared.errors import ZhifaError
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, register_nav, render
 
@@ -145,7 +144,7 @@ def live_panel(request: Request, actor: StaffActor, s: DbSession, clock: ClockDe
 def station_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, message: str = "",
                  error: str = "") -> Response:
     return render(request, "interception/station.html", {
-        "tasks": svc.list_tasks(s, actor=actor, status="open", station_id=None if actor.role == Role.TOLL_OPERATOR else None),
+        "tasks": svc.list_tasks(s, actor=actor, status="open"),
         "labels": LABELS, "now": clock.now(), "message": message, "error": error, "operator": True})
 
 

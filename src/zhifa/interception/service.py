@@ -22,6 +22,7 @@ from zhifa.interception.model import (
     FORWARDED_TRANSITIONS,
     TASK_TRANSITIONS,
     ForwardedStatus,
+    ExitPrediction,
     Hit,
     Outcome,
     TaskStatus,
@@ -350,12 +351,32 @@ def effective_status(e: WatchlistEntry, now: datetime) -> str:
     return "active"
 
 
-def load_watch_entries(session: Session, *, now: datetime, keep_expired_for: timedelta = timedelta(days=2)) -> list[WatchEntry]:
-    """Entries for the matcher. Recently expired ones stay in so late records match by event time."""
-    rows = session.execute(select(WatchlistEntry).where(
-        WatchlistEntry.status == WatchStatus.ACTIVE.value,
-        WatchlistEntry.valid_to > now - keep_expired_for)).scalars()
-    return [to_watch_entry(r) for r in rows]
+_MATCH_COLUMNS = (WatchlistEntry.entry_id, WatchlistEntry.plate, WatchlistEntry.plate_color, WatchlistEntry.valid_from,
+                  WatchlistEntry.valid_to, WatchlistEntry.priority, WatchlistEntry.vehicle_class,
+                  WatchlistEntry.axle_count, WatchlistEntry.scope_stations, WatchlistEntry.scope_hours,
+                  WatchlistEntry.issued_by_unit, WatchlistEntry.status)
+
+
+def load_watch_entries(session: Session, *, now: datetime, keep_expired_for: timedelta = timedelta(days=2),
+                       changed_since: datetime | None = None) -> list[WatchEntry]:
+    """Entries for the matcher. Recently expired ones stay in so late records match by event time.
+
+    With `changed_since`, only entries created or revoked since then (revoked ones come back with
+    active=False, so the matcher drops them).
+    """
+    stmt = select(*_MATCH_COLUMNS)
+    if changed_since is None:
+        stmt = stmt.where(WatchlistEntry.status == WatchStatus.ACTIVE.value,
+                          WatchlistEntry.valid_to > now - keep_expired_for)
+    else:
+        stmt = stmt.where(or_(WatchlistEntry.created_at >= changed_since, WatchlistEntry.revoked_at >= changed_since))
+    out = []
+    for (eid, plate, color, vf, vt, prio, vc, ax, stations, hours, unit, status) in session.execute(stmt).tuples():
+        out.append(WatchEntry(
+            entry_id=eid, plate=plate, plate_color=color, valid_from=vf, valid_to=vt, priority=prio,
+            vehicle_class=vc, axle_count=ax, scope_stations=frozenset(stations) if stations else None,
+            scope_hours=parse_hours(hours), unit_code=unit, active=status == WatchStatus.ACTIVE.value))
+    return out
 
 
 def to_watch_entry(r: WatchlistEntry) -> WatchEntry:
@@ -439,46 +460,65 @@ def commit_hits(
 
     Per listed vehicle, the latest event time seen is the watermark: an older (out-of-order) hit is
     stored but does not move the prediction back. An exit record withdraws the tasks at other stations.
+    The batch is read with three queries and written with one flush, whatever its size.
     """
     rep = CommitReport()
     if not hits:
         return rep
-    pairs = {(h.record.record_id, h.entry.entry_id) for h in hits}
-    rids = list({p[0] for p in pairs})
-    existing: set[tuple[str, str]] = set()
-    for i in range(0, len(rids), 500):
-        existing.update(session.execute(select(WatchHit.record_id, WatchHit.entry_id)
-                                        .where(WatchHit.record_id.in_(rids[i:i + 500]))).tuples())
-    for h in sorted(hits, key=lambda h: h.record.event_time):
-        key = (h.record.record_id, h.entry.entry_id)
-        if key in existing:
-            rep.duplicates += 1
-            continue
-        existing.add(key)
-        r, e = h.record, h.entry
-        hit = WatchHit(
-            hit_id=new_id()[:24], record_id=r.record_id, entry_id=e.entry_id, record_kind=r.kind,
-            site_id=r.site_id, event_time=r.event_time, plate_read=r.plate, plate=e.plate,
-            plate_color=e.plate_color, vehicle_class=r.vehicle_class, axle_count=r.axle_count,
-            match_kind=h.kind.value, confidence=h.confidence, late=h.late, lag_s=h.lag_s,
-            whitelisted=whitelist_status(session, e.plate, e.plate_color, r.event_time),
-            unit_code=e.unit_code, created_at=now,
-        )
-        session.add(hit)
-        rep.hits += 1
-        rep.hit_ids.append(hit.hit_id)
-        seen = session.get(WatchLastSeen, e.entry_id)
-        if seen is not None and seen.event_time >= r.event_time:
-            rep.stale += 1
-            continue
-        if seen is None:
-            session.add(WatchLastSeen(entry_id=e.entry_id, site_id=r.site_id, event_time=r.event_time,
-                                      record_id=r.record_id, unit_code=e.unit_code))
-        else:
-            seen.site_id, seen.event_time, seen.record_id = r.site_id, r.event_time, r.record_id
-        if h.confidence < min_dispatch_confidence:
-            continue
-        _dispatch(session, h, hit.hit_id, graph, stations, now, rep)
+    with session.no_autoflush:
+        rids = list({h.record.record_id for h in hits})
+        eids = list({h.entry.entry_id for h in hits})
+        existing: set[tuple[str, str]] = set()
+        for i in range(0, len(rids), 500):
+            existing.update(session.execute(select(WatchHit.record_id, WatchHit.entry_id)
+                                            .where(WatchHit.record_id.in_(rids[i:i + 500]))).tuples())
+        seen_by_entry: dict[str, WatchLastSeen] = {}
+        open_by_entry: dict[str, dict[str, InterceptTask]] = defaultdict(dict)
+        for i in range(0, len(eids), 500):
+            chunk = eids[i:i + 500]
+            for ls in session.execute(select(WatchLastSeen).where(WatchLastSeen.entry_id.in_(chunk))).scalars():
+                seen_by_entry[ls.entry_id] = ls
+            for t in session.execute(select(InterceptTask).where(
+                    InterceptTask.entry_id.in_(chunk), InterceptTask.status == TaskStatus.OPEN.value)).scalars():
+                open_by_entry[t.entry_id][t.station_id] = t
+        whitelist: dict[tuple[str, str, object], bool | None] = {}
+        hit_rows: list[dict[str, Any]] = []
+        for h in sorted(hits, key=lambda h: h.record.event_time):
+            key = (h.record.record_id, h.entry.entry_id)
+            if key in existing:
+                rep.duplicates += 1
+                continue
+            existing.add(key)
+            r, e = h.record, h.entry
+            wkey = (e.plate, e.plate_color, r.event_time.date())
+            if wkey not in whitelist:
+                whitelist[wkey] = whitelist_status(session, e.plate, e.plate_color, r.event_time)
+            hit_id = new_id()[:24]
+            hit_rows.append(dict(
+                hit_id=hit_id, record_id=r.record_id, entry_id=e.entry_id, record_kind=r.kind,
+                site_id=r.site_id, event_time=r.event_time, plate_read=r.plate, plate=e.plate,
+                plate_color=e.plate_color, vehicle_class=r.vehicle_class, axle_count=r.axle_count,
+                match_kind=h.kind.value, confidence=h.confidence, late=h.late, lag_s=h.lag_s,
+                whitelisted=whitelist[wkey], unit_code=e.unit_code, created_at=now,
+            ))
+            rep.hits += 1
+            rep.hit_ids.append(hit_id)
+            seen = seen_by_entry.get(e.entry_id)
+            if seen is not None and seen.event_time >= r.event_time:
+                rep.stale += 1
+                continue
+            if seen is None:
+                seen = seen_by_entry[e.entry_id] = WatchLastSeen(
+                    entry_id=e.entry_id, site_id=r.site_id, event_time=r.event_time, record_id=r.record_id,
+                    unit_code=e.unit_code)
+                session.add(seen)
+            else:
+                seen.site_id, seen.event_time, seen.record_id = r.site_id, r.event_time, r.record_id
+            if h.confidence < min_dispatch_confidence:
+                continue
+            _dispatch(session, h, hit_id, open_by_entry[e.entry_id], graph, stations, now, rep)
+        if hit_rows:
+            session.execute(WatchHit.__table__.insert(), hit_rows)
     session.flush()
     audit.record(session, actor=actor, action="interception.hits_commit", object_type="hit_batch",
                  object_id=rep.hit_ids[0] if rep.hit_ids else "none",
@@ -488,30 +528,29 @@ def commit_hits(
     return rep
 
 
-def _dispatch(session: Session, h: Hit, hit_id: str, graph: ExitGraph | None, stations: StationDirectory,
-              now: datetime, rep: CommitReport) -> None:
+def _dispatch(session: Session, h: Hit, hit_id: str, open_tasks: dict[str, InterceptTask], graph: ExitGraph | None,
+              stations: StationDirectory, now: datetime, rep: CommitReport) -> None:
+    """Bring one vehicle's open tasks in line with the prediction from this hit (`open_tasks` is updated)."""
     r, e = h.record, h.entry
-    open_tasks = {t.station_id: t for t in session.execute(select(InterceptTask).where(
-        InterceptTask.entry_id == e.entry_id, InterceptTask.status == TaskStatus.OPEN.value)).scalars()}
     if r.kind == "exit":
-        from zhifa.interception.model import ExitPrediction
-
         preds = [ExitPrediction(r.site_id, 0, r.event_time)]
         gone_reason = f"车辆已从 {r.site_id} 驶离"
     else:
         preds = predict_exits(graph, r) if graph is not None else []
         gone_reason = "车辆已驶过该站，预测已更新"
     wanted = {p.station_id: p for p in preds}
-    for sid, t in open_tasks.items():
-        if sid not in wanted:
-            _transition(t, TaskStatus.WITHDRAWN)
-            t.withdrawn_reason, t.updated_at, t.last_event_time = gone_reason, now, r.event_time
-            rep.tasks_withdrawn += 1
+    for sid in [sid for sid in open_tasks if sid not in wanted]:
+        t = open_tasks.pop(sid)
+        _transition(t, TaskStatus.WITHDRAWN)
+        t.withdrawn_reason, t.updated_at, t.last_event_time = gone_reason, now, r.event_time
+        rep.tasks_withdrawn += 1
     for sid, p in wanted.items():
         t = open_tasks.get(sid)
         if t is not None:
             t.eta, t.distance_m, t.last_event_time, t.last_hit_id = p.eta, p.distance_m, r.event_time, hit_id
-            t.deadline = max(t.deadline, response_deadline(p.eta, now)) if t.escalation_level else response_deadline(p.eta, now)
+            new_deadline = response_deadline(p.eta, now)
+            # an escalated task keeps its (earlier) deadline: escalation is not undone by a new prediction
+            t.deadline = min(t.deadline, new_deadline) if t.escalation_level else new_deadline
             t.updated_at = now
             rep.tasks_updated += 1
             continue
@@ -524,6 +563,7 @@ def _dispatch(session: Session, h: Hit, hit_id: str, graph: ExitGraph | None, st
             created_at=now, updated_at=now,
         )
         session.add(t)
+        open_tasks[sid] = t
         rep.tasks_created += 1
         rep.task_ids.append(t.task_id)
 
@@ -667,9 +707,9 @@ def live_positions(session: Session, *, actor: Actor, now: datetime) -> list[dic
                  .join(WatchlistEntry, WatchlistEntry.entry_id == WatchLastSeen.entry_id)
                  .outerjoin(Site, Site.site_id == WatchLastSeen.site_id),
                  actor, WatchLastSeen.unit_code)
-    open_counts = dict(session.execute(select(InterceptTask.entry_id, func.count())
-                                       .where(InterceptTask.status == "open")
-                                       .group_by(InterceptTask.entry_id)).tuples())
+    open_counts = {eid: n for eid, n in session.execute(
+        select(InterceptTask.entry_id, func.count()).where(InterceptTask.status == "open")
+        .group_by(InterceptTask.entry_id)).tuples()}
     out = []
     for seen, entry, site in session.execute(stmt.order_by(WatchLastSeen.event_time.desc()).limit(500)):
         out.append({

@@ -127,8 +127,8 @@ def read_record_files(path: Path) -> Iterator[dict[str, Any]]:
             df = pl.read_parquet(f)
         else:
             df = pl.read_ndjson(f)
-        if "gantry_id" not in df.columns and "station_id" not in df.columns:
-            continue
+        if "gantry_id" not in df.columns and not {"station_id", "event"} <= set(df.columns):
+            continue  # not a gantry_pass or toll_txn file (wim, static_weigh, gps_point, registries)
         yield from df.iter_rows(named=True)
 
 

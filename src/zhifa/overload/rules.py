@@ -37,8 +37,11 @@ REASON_LABELS_ZH = {
 VIOLATION = "violation"
 LEGAL = "legal"
 NOT_DETERMINED = "not_determined"
+# over the limit but holding an oversize permit valid at the time (Order 62 Art. 39: permitted vehicles
+# pass; compliance with the permit is checked by the permits slice)
+PERMITTED = "permitted"
 
-STATUS_LABELS_ZH = {VIOLATION: "超限", LEGAL: "未超限", NOT_DETERMINED: "未认定"}
+STATUS_LABELS_ZH = {VIOLATION: "超限", LEGAL: "未超限", NOT_DETERMINED: "未认定", PERMITTED: "持大件运输许可"}
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ SOURCES: tuple[tuple[str, str, str, str], ...] = (
     ("entry", "toll_txn", "station_id", "event_time"),
     ("static", "static_weigh", "station_id", "measured_at"),
 )
-DEFAULT_LEAD_SOURCES = ("wim", "static")
+# entry weighing is evidence once confirmed (河南省治理货物运输车辆超限超载条例 Art. 13)
+DEFAULT_LEAD_SOURCES = ("wim", "entry", "static")
 DEFAULT_WINDOW = timedelta(hours=2)  # the same truck at two points within this is one event per rule
 
 
@@ -145,14 +146,54 @@ def determine_source(
     return frames.determine_frame(frames.with_tolerance(lf, policies, default), rules).collect()
 
 
+def load_permits(session: Session, day: date) -> pl.DataFrame:
+    """Oversize permits (大件运输许可) valid at some time of `day`: plate, plate_color, valid_from, valid_to."""
+    schema = {"plate": pl.String, "plate_color": pl.String, "valid_from": pl.Datetime("us", "Asia/Shanghai"),
+              "valid_to": pl.Datetime("us", "Asia/Shanghai")}
+    if importlib.util.find_spec("zhifa.permits.orm") is None:
+        return pl.DataFrame(schema=schema)
+    from zhifa.permits.orm import OversizePermit as P
+
+    lo = datetime.combine(day, datetime.min.time(), TZ)
+    rows = session.execute(
+        select(P.plate, P.plate_color, P.valid_from, P.valid_to).where(P.valid_from < lo + timedelta(days=1),
+                                                                        P.valid_to >= lo)
+    ).all()
+    return pl.DataFrame([tuple(x) for x in rows], schema=schema, orient="row")
+
+
+def mark_permitted(df: pl.DataFrame, permits: pl.DataFrame) -> pl.DataFrame:
+    """A violation by a vehicle whose oversize permit is valid at the time becomes `permitted`."""
+    if permits.height == 0 or df.height == 0:
+        return df
+    hits = (
+        df.filter(pl.col("status") == r.VIOLATION)
+        .select("record_id", "plate", "plate_color", "measured_at")
+        .join(permits, on=["plate", "plate_color"], how="inner")
+        .filter((pl.col("measured_at") >= pl.col("valid_from")) & (pl.col("measured_at") <= pl.col("valid_to")))
+        .select("record_id")
+        .unique()
+    )
+    if hits.height == 0:
+        return df
+    ids = hits["record_id"]
+    return df.with_columns(
+        pl.when(pl.col("record_id").is_in(ids) & (pl.col("status") == r.VIOLATION))
+        .then(pl.lit(r.PERMITTED))
+        .otherwise(pl.col("status"))
+        .alias("status")
+    )
+
+
 def _counts(df: pl.DataFrame) -> dict[str, int]:
     out: dict[str, int] = {}
     for (status, reason), n in Counter(zip(df["status"].to_list(), df["reason"].to_list(), strict=True)).items():
         out[status] = out.get(status, 0) + n
         if reason:
             out[f"reason:{reason}"] = out.get(f"reason:{reason}", 0) + n
+    live = df.filter(pl.col("status") != r.PERMITTED)
     for flag in ("is_100t", "is_severe"):
-        out[flag] = int(df[flag].sum())
+        out[flag] = int(live[flag].sum())
     return out
 
 
@@ -183,7 +224,11 @@ def event_frame(violations: pl.DataFrame, window: timedelta = DEFAULT_WINDOW) ->
         pl.when(plate_missing).then(pl.lit([RULE_UNIDENTIFIED])).otherwise(pl.col("rule")).alias("rule")
     ).explode("rule").filter(pl.col("rule").is_not_null())
     v = v.with_columns(
-        pl.when(plate_missing).then(pl.lit("?") + pl.col("record_id")).otherwise(pl.col("plate")).alias("_who"),
+        pl.when(plate_missing)
+        .then(pl.lit("?") + pl.col("source") + pl.lit(":") + pl.col("record_id"))
+        .otherwise(pl.col("plate"))
+        .alias("_who"),
+        (pl.col("source") + pl.lit(":") + pl.col("record_id")).alias("_key"),
         pl.col("plate_color").fill_null(""),
     ).sort("rule", "_who", "plate_color", "measured_at")
     gap = pl.col("measured_at").diff().over("rule", "_who", "plate_color")
@@ -195,8 +240,9 @@ def event_frame(violations: pl.DataFrame, window: timedelta = DEFAULT_WINDOW) ->
             pl.col("measured_at").min().alias("start"),
             pl.col("measured_at").max().alias("end"),
             pl.col("record_id"),
+            pl.col("_key"),
             pl.col("site_id"),
-            pl.col("source").first(),
+            pl.col("source").unique(maintain_order=True).alias("sources"),
             pl.col("excess_kg").max(),
             pl.col("measured_at").sort_by("excess_kg", descending=True).first().alias("worst_at"),
             pl.col("site_id").sort_by("excess_kg", descending=True).first().alias("worst_site"),
@@ -280,6 +326,7 @@ def evidence_part(
             site_cache[key] = cached
     det = {k: row[k] for k in DET_FIELDS if k in row}
     return {
+        "source": row.get("source"),
         "record": record,
         "record_sha256": _sha(record),
         "photos": photos,
@@ -325,12 +372,14 @@ def draft_leads(
     events = event_frame(violations, window)
     if events.height == 0:
         return []
-    by_id = {(row["source"], row["record_id"]): row for row in violations.to_dicts()}
+    by_key = {f"{row['source']}:{row['record_id']}": row for row in violations.to_dicts()}
     site_cache: dict[Any, Any] = {}
     drafts = []
     for ev in events.iter_rows(named=True):
-        recs = [by_id[(ev["source"], rid)] for rid in ev["record_id"] if (ev["source"], rid) in by_id]
-        worst = max(recs, key=lambda x: (x["excess_kg"], x["over_height_mm"] + x["over_width_mm"] + x["over_length_mm"]))
+        recs = [by_key[k] for k in ev["_key"] if k in by_key]
+        # the worst record decides; on a tie a WIM or check-station record (with photos) beats entry weighing
+        worst = max(recs, key=lambda x: (x["excess_kg"], x["over_height_mm"] + x["over_width_mm"] + x["over_length_mm"],
+                                         x["source"] != "entry"))
         site = sites.get(worst.get("site_id") or "")
         parts = [evidence_part(x, sites.get(x.get("site_id") or ""), evidence_dir, site_cache) for x in recs]
         meas = r.Measurement(worst["record_id"], "", worst["gross_weight_kg"], worst["axle_count"],
@@ -343,7 +392,7 @@ def draft_leads(
         color = (ev["plate_color"] or None) if rule != RULE_UNIDENTIFIED else (worst.get("plate_color") or None)
         bundle = {
             "kind": "overload_evidence",
-            "source": ev["source"],
+            "source": ",".join(ev["sources"]),
             "parts": parts,
             "legal_basis": det.legal_basis,
             "worst": {
@@ -415,6 +464,7 @@ def run_day(
     require_role(actor, Role.ANALYST)
     rules = rules or ruleset_for(day)
     sites = load_sites(session)
+    permits = load_permits(session, day)
     reports: list[SourceReport] = []
     stored = 0
     lead_frames: list[pl.DataFrame] = []
@@ -425,9 +475,10 @@ def run_day(
         if lf is None:
             continue
         df = determine_source(lf, source, site_col, time_col, sites, rules).with_columns(pl.lit(source).alias("source"))
+        df = mark_permitted(df, permits)
         rep.rows = df.height
         rep.counts = _counts(df)
-        flagged = df.filter(pl.col("status") != r.LEGAL)
+        flagged = df.filter(~pl.col("status").is_in([r.LEGAL, r.PERMITTED]))
         stored += _store_determinations(session, flagged, source, sites, rules, now)
         if source == "entry":
             _store_entry_stats(session, df, day, sites, rules)
@@ -445,14 +496,21 @@ def run_day(
             )
         )
     drafts: list[LeadDraft] = []
-    for f in lead_frames:
-        drafts.extend(draft_leads(f, rules=rules, sites=sites, window=window, evidence_dir=evidence_dir))
+    if lead_frames:
+        # one frame over the sources, so that a truck weighed at entry and at a WIM point is one event
+        combined = pl.concat([f for f in lead_frames if f.height], how="diagonal_relaxed") if any(
+            f.height for f in lead_frames) else pl.DataFrame()
+        if combined.height:
+            drafts = draft_leads(combined, rules=rules, sites=sites, window=window, evidence_dir=evidence_dir)
     res = store_leads(session, actor=actor, drafts=drafts, now=now, source=f"overload:{day.isoformat()}")
     # link determinations to their lead events
     for d in drafts:
-        ids = [p["record"]["record_id"] for p in d.evidence["parts"]]
-        src = d.evidence["source"]
-        if d.rule in (RULE_OVERLOAD, RULE_DIMENSION, RULE_UNIDENTIFIED):
+        if d.rule not in (RULE_OVERLOAD, RULE_DIMENSION, RULE_UNIDENTIFIED):
+            continue
+        by_src: dict[str, list[str]] = {}
+        for p in d.evidence["parts"]:
+            by_src.setdefault(p["source"], []).append(p["record"]["record_id"])
+        for src, ids in by_src.items():
             session.execute(
                 OverloadDetermination.__table__.update()
                 .where(OverloadDetermination.source == src, OverloadDetermination.record_id.in_(ids))
@@ -515,7 +573,8 @@ def _store_entry_stats(session: Session, df: pl.DataFrame, day: date, sites: dic
     """入口称重 per station: weighed = determined entries; over-limit entries are refused (Order 62 Art. 39)."""
     agg = df.group_by("site_id").agg(
         (pl.col("status") != r.NOT_DETERMINED).sum().alias("weighed"),
-        pl.col("mass_violation").sum().alias("over_limit"),
+        (pl.col("mass_violation") & (pl.col("status") == r.VIOLATION)).sum().alias("over_limit"),
+        (pl.col("status") == r.PERMITTED).sum().alias("permitted"),
         (pl.col("status") == r.NOT_DETERMINED).sum().alias("not_determined"),
     )
     session.execute(delete(EntryWeighStat).where(EntryWeighStat.day == day))
@@ -777,7 +836,7 @@ def infer_source(
     weigh_city: str | None,
     sources: Iterable[tuple[str, str, str | None, str | None, bool]],  # (id, name, unit, city, key)
 ) -> SourceGuess:
-    """Where the trip began (the toll entry before the weighing) against the loading sources.
+    """Where the trip began (the toll entry of the trip) against the loading sources.
 
     Confidence: a source in the entry station's county: 0.9 shared among them (key sources weigh
     double); in its city: 0.5 shared; no entry found, sources near the weighing point: 0.3 shared.
@@ -826,12 +885,18 @@ def trace_back_day(session: Session, *, actor: Actor, lake_dir: Path, day: date,
         u = units.get(code or "")
         return (u.city_code or u.unit_code) if u else None
 
+    ents.sort(key=lambda e: (not e.key_source, e.enterprise_id))  # key sources first, then by id
     sources = [(e.enterprise_id, e.name, e.unit_code, city(e.unit_code), bool(e.key_source)) for e in ents]
     sites = load_sites(session)
     entries = _entries_before(lake_dir, day, {x.plate for x in leads if x.plate})
     n = 0
     for lead in leads:
-        cand = [e for e in entries.get((lead.plate, lead.plate_color or ""), []) if e[0] <= lead.start]
+        # the trip's entry: the last one before the weighing, or one just after it (a truck weighed on the
+        # road to the toll station enters minutes later)
+        mine = entries.get((lead.plate, lead.plate_color or ""), [])
+        before = [e for e in mine if lead.start - ENTRY_LOOKBACK <= e[0] <= lead.end]
+        after = [e for e in mine if lead.end < e[0] <= lead.end + ENTRY_LOOKAHEAD]
+        cand = before[-1:] or after[:1]
         origin = cand[-1][1] if cand else None
         origin_unit = sites[origin].unit_code if origin in sites else None
         guess = infer_source(origin_unit=origin_unit, origin_city=city(origin_unit), weigh_unit=lead.unit_code,
@@ -871,6 +936,8 @@ def _entries_before(lake_dir: Path, day: date, plates: set[str]) -> dict[tuple[s
     return out
 
 
+ENTRY_LOOKBACK = timedelta(hours=12)
+ENTRY_LOOKAHEAD = timedelta(hours=1)
 TRACE_OUTCOMES = {"rectification_order": "责令整改", "penalty": "行政处罚", "no_violation": "未发现违法"}
 
 

@@ -13,13 +13,17 @@ console = Console()
 
 
 def register(app: typer.Typer) -> None:
-    quarantine_app = typer.Typer(help="Rows refused at ingest, with their reasons (隔离区).", no_args_is_help=True)
+    quarantine_app = typer.Typer(
+        help="Rows refused at ingest, with their reasons (隔离区).", no_args_is_help=True
+    )
     app.add_typer(quarantine_app, name="quarantine")
 
     @app.command("ingest")
     def ingest(
         files: list[Path] = typer.Argument(..., help="CSV (with header), Parquet or JSON-lines files"),
-        table: str | None = typer.Option(None, "--table", "-t", help="the table, when the columns alone do not say"),
+        table: str | None = typer.Option(
+            None, "--table", "-t", help="the table, when the columns alone do not say"
+        ),
     ) -> None:
         """Validate and load record or registry files; bad rows are quarantined with their reason."""
         from zhifa.bootstrap import build
@@ -31,8 +35,12 @@ def register(app: typer.Typer) -> None:
         failed = 0
         results = Table("文件", "表", "读取", "入库", "重复", "隔离")
         with Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(), console=console, transient=True,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         ) as progress:
             task = progress.add_task("导入", total=len(files))
             for f in files:
@@ -45,8 +53,12 @@ def register(app: typer.Typer) -> None:
                     results.add_row(f.name, "-", "-", "-", "-", "-")
                 else:
                     results.add_row(
-                        f.name, rep.table, str(rep.rows_read), str(rep.ingested + rep.updated),
-                        str(rep.duplicates), str(rep.quarantined),
+                        f.name,
+                        rep.table,
+                        str(rep.rows_read),
+                        str(rep.ingested + rep.updated),
+                        str(rep.duplicates),
+                        str(rep.quarantined),
                     )
                 progress.advance(task)
         console.print(results)
@@ -70,5 +82,7 @@ def register(app: typer.Typer) -> None:
             rows = list_quarantine(s, actor=SYSTEM, table=table, limit=limit)
             out = Table("表", "文件", "行", "记录号", "原因")
             for q in rows:
-                out.add_row(q.table_name, Path(q.source_file).name, str(q.row_no), q.record_id or "", q.reason)
+                out.add_row(
+                    q.table_name, Path(q.source_file).name, str(q.row_no), q.record_id or "", q.reason
+                )
         console.print(out if rows else "隔离区为空")

@@ -35,7 +35,9 @@ def connect_duckdb(lake_dir: Path) -> Any:
     registered = []
     for table in RECORD_TABLES:
         if lake.part_files(lake_dir, table):
-            con.read_parquet(_glob(lake_dir, table), table_name=table, hive_partitioning=True, union_by_name=True)
+            con.read_parquet(
+                _glob(lake_dir, table), table_name=table, hive_partitioning=True, union_by_name=True
+            )
             registered.append(table)
     con.zhifa_tables = registered
     return con

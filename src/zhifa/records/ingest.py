@@ -89,14 +89,16 @@ def read_csv(path: Path) -> pl.DataFrame:
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():
         raise _fail(path, "文件为空，没有表头")
-    _check_utf8(path, data)
-    first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
-    header = [h.strip() for h in next(csv.reader([first]), [])]
+    end = data.find(b"\n")
+    first_bytes = data if end < 0 else data[:end]
+    _check_utf8(path, first_bytes, header=[])
+    header = [h.strip() for h in next(csv.reader([first_bytes.decode("utf-8").rstrip("\r")]), [])]
     try:
         frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
     except Exception as e:  # polars reports byte offsets; name the row and column instead
+        _check_utf8(path, data, header)  # polars refuses invalid UTF-8: say where it is
         text = data.decode("utf-8")
         where = _locate_csv_problem(path, text, header)
         if where == "内容无法解析":
@@ -120,7 +122,9 @@ def read_parquet(path: Path) -> pl.DataFrame:
     try:
         return pl.read_parquet(path)
     except Exception as e:
-        raise _fail(path, f"不是完整的 Parquet 文件（可能被截断或损坏）：{str(e).splitlines()[0][:200]}") from None
+        raise _fail(
+            path, f"不是完整的 Parquet 文件（可能被截断或损坏）：{str(e).splitlines()[0][:200]}"
+        ) from None
 
 
 def _nested_to_json(frame: pl.DataFrame) -> pl.DataFrame:
@@ -154,7 +158,9 @@ def read_jsonl(path: Path) -> pl.DataFrame:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
-            raise _fail(path, f"第 {i} 行不是有效的 JSON（第 {e.colno} 个字符：{e.msg}），文件可能被截断或损坏") from None
+            raise _fail(
+                path, f"第 {i} 行不是有效的 JSON（第 {e.colno} 个字符：{e.msg}），文件可能被截断或损坏"
+            ) from None
         if not isinstance(obj, dict):
             raise _fail(path, f"第 {i} 行不是 JSON 对象")
         rows.append(

@@ -67,7 +67,9 @@ def conform(frame: pl.DataFrame, spec: TableSpec) -> pl.DataFrame:
     return frame.select(exprs)
 
 
-def stage_batch(lake_dir: Path, spec: TableSpec, frame: pl.DataFrame, batch_id: str) -> list[tuple[Path, Path]]:
+def stage_batch(
+    lake_dir: Path, spec: TableSpec, frame: pl.DataFrame, batch_id: str
+) -> list[tuple[Path, Path]]:
     """Write one part file per day to a temporary name; return (temp, final) pairs to `publish`.
 
     On any error the temporary files already written are removed and the error re-raised.
@@ -82,7 +84,7 @@ def stage_batch(lake_dir: Path, spec: TableSpec, frame: pl.DataFrame, batch_id: 
             d.mkdir(parents=True, exist_ok=True)
             final = d / f"part-{batch_id}.parquet"
             tmp = d / f".tmp-part-{batch_id}.parquet"
-            conform(part.drop(DAY), spec).write_parquet(tmp, compression="zstd", statistics=True)
+            conform(part.drop(DAY), spec).write_parquet(tmp, compression="snappy", statistics=True)
             staged.append((tmp, final))
     except BaseException:
         discard(staged)
@@ -100,7 +102,7 @@ def publish(staged: list[tuple[Path, Path]]) -> list[Path]:
 
 
 def discard(staged: list[tuple[Path, Path]]) -> None:
-    for tmp, final in staged:
+    for tmp, _final in staged:
         tmp.unlink(missing_ok=True)
 
 

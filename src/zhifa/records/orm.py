@@ -32,7 +32,9 @@ class Quarantine(Base):
 
     __tablename__ = "quarantine"
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     table_name: Mapped[str] = mapped_column(String(32), index=True)
     source_file: Mapped[str] = mapped_column(String(512))
     row_no: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))

@@ -141,7 +141,9 @@ def _dispatch(session: Session, spec: TableSpec, raw: RawFile, *, actor: Actor, 
     if importlib.util.find_spec(module) is not None:
         fn = getattr(importlib.import_module(module), fn_name, None)
     if fn is None:
-        raise ValidationFailed(f"文件 {raw.path.name}：{spec.label_zh}（{spec.name}）的导入功能尚未提供，文件未导入")
+        raise ValidationFailed(
+            f"文件 {raw.path.name}：{spec.label_zh}（{spec.name}）的导入功能尚未提供，文件未导入"
+        )
     result = fn(session, actor=actor, frame=raw.frame.drop(ROW_NO), now=now)
     if isinstance(result, int):
         return result
@@ -175,8 +177,13 @@ def ingest_file(
     try:
         with unit_of_work(container.db) as session:
             report = IngestReport(
-                file=str(raw.path), table=spec.name, batch_id=batch_id, rows_read=raw.frame.height,
-                ingested=0, duplicates=0, quarantined=0,
+                file=str(raw.path),
+                table=spec.name,
+                batch_id=batch_id,
+                rows_read=raw.frame.height,
+                ingested=0,
+                duplicates=0,
+                quarantined=0,
             )
             if spec.kind == "dispatch":
                 report.ingested = _dispatch(session, spec, raw, actor=actor, now=now)
@@ -203,17 +210,31 @@ def ingest_file(
 
                     up = upsert(session, spec, result.good, now=now)
                     report.ingested, report.updated = up.inserted, up.updated
-                    report.duplicates += up.unchanged + (result.good.height - up.inserted - up.updated - up.unchanged)
+                    report.duplicates += up.unchanged + (
+                        result.good.height - up.inserted - up.updated - up.unchanged
+                    )
             session.add(
                 IngestBatch(
-                    batch_id=batch_id, table_name=spec.name, source_file=str(raw.path), file_format=raw.fmt,
-                    rows_read=report.rows_read, rows_ingested=report.ingested, rows_duplicate=report.duplicates,
-                    rows_quarantined=report.quarantined, actor=actor.username, created_at=now,
+                    batch_id=batch_id,
+                    table_name=spec.name,
+                    source_file=str(raw.path),
+                    file_format=raw.fmt,
+                    rows_read=report.rows_read,
+                    rows_ingested=report.ingested,
+                    rows_duplicate=report.duplicates,
+                    rows_quarantined=report.quarantined,
+                    actor=actor.username,
+                    created_at=now,
                 )
             )
             audit.record(
-                session, actor=actor, action="records.ingest", object_type="ingest_batch", object_id=batch_id,
-                after={k: v for k, v in report.as_dict().items() if k != "files"}, now=now,
+                session,
+                actor=actor,
+                action="records.ingest",
+                object_type="ingest_batch",
+                object_id=batch_id,
+                after={k: v for k, v in report.as_dict().items() if k != "files"},
+                now=now,
             )
             session.flush()
             published = lake.publish(staged)
@@ -240,4 +261,6 @@ def list_quarantine(
 
 def list_batches(session: Session, *, actor: Actor, limit: int = 50) -> list[IngestBatch]:
     require_role(actor, Role.ANALYST, Role.SUPERVISOR)
-    return list(session.execute(select(IngestBatch).order_by(IngestBatch.created_at.desc()).limit(limit)).scalars())
+    return list(
+        session.execute(select(IngestBatch).order_by(IngestBatch.created_at.desc()).limit(limit)).scalars()
+    )

@@ -109,7 +109,11 @@ def _typed(col: str, kind: str, dtype: pl.DataType) -> pl.Expr:
     c = pl.col(col)
     if kind == "ts":
         if isinstance(dtype, pl.Datetime):
-            return (c.dt.replace_time_zone(TZ_NAME) if dtype.time_zone is None else c.dt.convert_time_zone(TZ_NAME)).dt.cast_time_unit("us")
+            return (
+                c.dt.replace_time_zone(TZ_NAME)
+                if dtype.time_zone is None
+                else c.dt.convert_time_zone(TZ_NAME)
+            ).dt.cast_time_unit("us")
         if dtype == pl.Date:
             return c.cast(pl.Datetime("us")).dt.replace_time_zone(TZ_NAME)
         return parse_timestamp(_text(col))
@@ -117,12 +121,18 @@ def _typed(col: str, kind: str, dtype: pl.DataType) -> pl.Expr:
         if dtype.is_integer():
             return c.cast(pl.Int64, strict=False)
         if dtype.is_float():
-            return pl.when(c.is_finite() & (c == c.round(0)) & (c.abs() < 9e15)).then(c).cast(pl.Int64, strict=False)
+            return (
+                pl.when(c.is_finite() & (c == c.round(0)) & (c.abs() < 9e15))
+                .then(c)
+                .cast(pl.Int64, strict=False)
+            )
         if dtype == pl.Boolean:
             return c.cast(pl.Int64)
         t = _text(col)
         f = t.cast(pl.Float64, strict=False)
-        from_float = pl.when(f.is_finite() & (f == f.round(0)) & (f.abs() < 9e15)).then(f).cast(pl.Int64, strict=False)
+        from_float = (
+            pl.when(f.is_finite() & (f == f.round(0)) & (f.abs() < 9e15)).then(f).cast(pl.Int64, strict=False)
+        )
         return pl.coalesce([t.cast(pl.Int64, strict=False), from_float])
     if kind == "float":
         if dtype.is_numeric():
@@ -136,12 +146,56 @@ def _typed(col: str, kind: str, dtype: pl.DataType) -> pl.Expr:
         if dtype.is_numeric():
             return pl.when(c == 1).then(True).when(c == 0).then(False).otherwise(pl.lit(None, pl.Boolean))
         t = _text(col).str.to_lowercase()
-        return pl.when(t.is_in(_TRUE)).then(True).when(t.is_in(_FALSE)).then(False).otherwise(pl.lit(None, pl.Boolean))
+        return (
+            pl.when(t.is_in(_TRUE))
+            .then(True)
+            .when(t.is_in(_FALSE))
+            .then(False)
+            .otherwise(pl.lit(None, pl.Boolean))
+        )
     # str, json_list
     return _text(col)
 
 
-_KIND_ZH = {"int": "整数", "float": "数值", "bool": "布尔值（true/false）", "ts": "ISO 8601 时间", "json_list": "JSON 列表", "str": "文本"}
+def _fill_from(fast: pl.Series, raw: pl.Series, slow: pl.Expr) -> pl.Series:
+    """Where the fast parse gave null on a non-empty cell, try the slow parse on those cells only."""
+    present = raw.str.strip_chars().str.len_bytes().fill_null(0) > 0
+    retry = fast.is_null() & present
+    if not retry.any():
+        return fast
+    idx = retry.arg_true()
+    again = pl.DataFrame({"v": raw.filter(retry)}).select(slow.alias("v"))["v"].cast(fast.dtype)
+    return fast.scatter(idx, again)
+
+
+def parse_text_column(raw: pl.Series, kind: str) -> pl.Series | None:
+    """Two-stage parse of a text column: a fast fixed-format cast for all rows, the lenient parse for
+    the rows it missed. None for kinds that have no fast path (they stay expressions)."""
+    if kind == "ts":
+        fast = pl.DataFrame({"v": raw}).select(
+            pl.col("v")
+            .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", strict=False, time_unit="us")
+            .dt.convert_time_zone(TZ_NAME)
+        )["v"]
+        return _fill_from(fast, raw, parse_timestamp(_text("v")))
+    if kind == "int":
+        fast = raw.cast(pl.Int64, strict=False)
+        return _fill_from(fast, raw, _typed("v", "int", pl.String()))
+    if kind == "float":
+        fast = raw.cast(pl.Float64, strict=False)
+        fast = pl.DataFrame({"v": fast}).select(pl.when(pl.col("v").is_finite()).then(pl.col("v")))["v"]
+        return _fill_from(fast, raw, _typed("v", "float", pl.String()))
+    return None
+
+
+_KIND_ZH = {
+    "int": "整数",
+    "float": "数值",
+    "bool": "布尔值（true/false）",
+    "ts": "ISO 8601 时间",
+    "json_list": "JSON 列表",
+    "str": "文本",
+}
 
 
 # --- plates ---------------------------------------------------------------------------------------
@@ -173,6 +227,54 @@ def _plate_table(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _class(chars: str | frozenset[str]) -> str:
+    return "[" + "".join(sorted(chars)).replace("-", r"\-") + "]"
+
+
+def plate_fast_path() -> pl.Expr:
+    """True where (plate, colour) is already canonical and valid by GA 36, decided without Python.
+
+    A strict subset of what `plates.validate(plates.normalise(p), c) is None` accepts (unit-tested
+    against it): plain ordinary plates of a non-new-energy colour, and small/large new-energy plates
+    of a new-energy colour, colour given by its schemas.md name. Everything else (suffix plates,
+    text needing normalisation, codes as colours, errors) takes the per-distinct-value path.
+    """
+    special = "|".join(f"{p}{_class(letters)}" for p, letters in plates.OFFICE_LETTERS.items())
+    others = "".join(c for c in plates.PROVINCES if c not in plates.OFFICE_LETTERS)
+    office = f"(?:{special + '|' if special else ''}[{others}]{_class(plates.OFFICE_LETTERS_DEFAULT)})"
+    serial = _class(plates.SERIAL_CHARS)
+    nev = _class(set(plates.NEV_LETTERS))
+    ordinary = f"^{office}{serial}{{5}}$"
+    nev_plate = f"^{office}(?:{nev}{serial}[0-9]{{4}}|[0-9]{{5}}{nev})$"
+    plate, color = pl.col("plate"), pl.col("plate_color")
+    nev_colors = sorted(plates.NEV_COLORS)
+    other_colors = sorted(set(plates.PLATE_COLORS) - plates.NEV_COLORS)
+    return (
+        (plate.is_null() & color.is_null())
+        | (color.is_in(other_colors) & plate.str.contains(ordinary))
+        | (color.is_in(nev_colors) & plate.str.contains(nev_plate))
+    ).fill_null(False)
+
+
+def _check_plates(work: pl.DataFrame) -> pl.DataFrame:
+    """Adds __plate, __color (canonical) and __plate_reason; Python runs only off the fast path."""
+    work = work.with_columns(plate_fast_path().alias("__fast"))
+    fast = work.filter(pl.col("__fast")).with_columns(
+        pl.col("plate").alias("__plate"),
+        pl.col("plate_color").alias("__color"),
+        pl.lit(None, pl.String).alias("__plate_reason"),
+    )
+    if fast.height == work.height:
+        return fast.drop("__fast")
+    slow = work.filter(~pl.col("__fast")).with_columns(
+        pl.col("plate").alias("__plate_raw"), pl.col("plate_color").alias("__color_raw")
+    )
+    table = _plate_table(slow)
+    slow = slow.join(table, on=["__plate_raw", "__color_raw"], how="left", nulls_equal=True)
+    slow = slow.select(fast.columns)
+    return pl.concat([fast, slow]).sort(ROW_NO).drop("__fast")
+
+
 # --- the rules ------------------------------------------------------------------------------------
 
 
@@ -182,7 +284,10 @@ def _time_rules(col: str, ctx: Context) -> list[pl.Expr]:
     earliest = ctx.earliest.astimezone(UTC)
     c = pl.col(col).dt.convert_time_zone("UTC")
     return [
-        reason_if(c > pl.lit(latest), f"{col}: 时间晚于当前时间超过{int(ctx.future_tolerance.total_seconds() // 60)}分钟"),
+        reason_if(
+            c > pl.lit(latest),
+            f"{col}: 时间晚于当前时间超过{int(ctx.future_tolerance.total_seconds() // 60)}分钟",
+        ),
         reason_if(c < pl.lit(earliest), f"{col}: 时间早于{ctx.earliest.date().isoformat()}"),
     ]
 
@@ -196,7 +301,13 @@ def _axle_class_rule() -> pl.Expr:
         | (vc.is_in(PASSENGER) & ((ax > PASSENGER_MAX_AXLES) | (ax < 2)))
     )
     msg = pl.concat_str(
-        [pl.lit("axle_count: 轴数与车型不符（车型 "), vc.cast(pl.String), pl.lit("，轴数 "), ax.cast(pl.String), pl.lit("）")]
+        [
+            pl.lit("axle_count: 轴数与车型不符（车型 "),
+            vc.cast(pl.String),
+            pl.lit("，轴数 "),
+            ax.cast(pl.String),
+            pl.lit("）"),
+        ]
     )
     return reason_if(bad, msg)
 
@@ -216,7 +327,12 @@ def _rules(spec: TableSpec, ctx: Context, names: set[str]) -> list[pl.Expr]:
         if "axle_count" in names:
             out.append(_axle_class_rule())
     if "axle_count" in names:
-        out.append(reason_if((pl.col("axle_count") < 1) | (pl.col("axle_count") > MAX_AXLES), f"axle_count: 轴数应在 1–{MAX_AXLES} 之间"))
+        out.append(
+            reason_if(
+                (pl.col("axle_count") < 1) | (pl.col("axle_count") > MAX_AXLES),
+                f"axle_count: 轴数应在 1–{MAX_AXLES} 之间",
+            )
+        )
     for col in ("pass_time", "event_time", "entry_time", "measured_at", "ts"):
         if col in names and spec.column(col).kind == "ts":
             out.extend(_time_rules(col, ctx))
@@ -229,7 +345,9 @@ def _rules(spec: TableSpec, ctx: Context, names: set[str]) -> list[pl.Expr]:
             out.append(reason_if(pl.col(col) < 0, f"{col}: 不能为负"))
     if "speed_kmh" in names:
         s = pl.col("speed_kmh")
-        out.append(reason_if((s < 0) | (s > MAX_SPEED_KMH), f"speed_kmh: 速度应在 0–{MAX_SPEED_KMH:.0f} km/h 之间"))
+        out.append(
+            reason_if((s < 0) | (s > MAX_SPEED_KMH), f"speed_kmh: 速度应在 0–{MAX_SPEED_KMH:.0f} km/h 之间")
+        )
     if "event" in names:
         out.append(enum_rule("event", EVENTS, "事件"))
     if "media" in names:
@@ -281,7 +399,11 @@ def _rules(spec: TableSpec, ctx: Context, names: set[str]) -> list[pl.Expr]:
             c = pl.col(col)
             known = c.is_in(list(kinds))
             actual = c.replace_strict(kinds, default=None, return_dtype=pl.String)
-            out.append(reason_if(c.is_not_null() & ~known, pl.concat_str([pl.lit(f"{col}: 站点不存在"), _quote(col)])))
+            out.append(
+                reason_if(
+                    c.is_not_null() & ~known, pl.concat_str([pl.lit(f"{col}: 站点不存在"), _quote(col)])
+                )
+            )
             out.append(
                 reason_if(
                     known & (actual != kind),
@@ -307,7 +429,9 @@ def validate(
     frame = frame.with_columns(pl.col(ROW_NO).cast(pl.Int64))
     names = set(spec.column_names)
     derived = {PLATE_UNRECOGNISED.name, "batch_id"}  # recomputed by ingest, never taken from a file
-    cols = [c for c in spec.columns + spec.platform_columns if c.name in frame.columns and c.name not in derived]
+    cols = [
+        c for c in spec.columns + spec.platform_columns if c.name in frame.columns and c.name not in derived
+    ]
     typed_exprs: list[pl.Expr] = []
     type_errors: list[pl.Expr] = []
     for c in cols:
@@ -315,20 +439,30 @@ def validate(
         if dtype == pl.Null:
             frame = frame.with_columns(pl.col(c.name).cast(pl.String))
             dtype = pl.String()
-        typed_exprs.append(_typed(c.name, c.kind, dtype).alias(c.name))
-        present = _text(c.name).is_not_null() if not dtype.is_numeric() and dtype != pl.Boolean else pl.col(c.name).is_not_null()
-        typed_exprs.append(present.alias(f"__present_{c.name}"))
+        parsed = parse_text_column(frame[c.name], c.kind) if dtype == pl.String else None
+        if parsed is not None:
+            frame = frame.with_columns(parsed.alias(f"__typed_{c.name}"))
+            typed_exprs.append(pl.col(f"__typed_{c.name}").alias(c.name))
+        else:
+            typed_exprs.append(_typed(c.name, c.kind, dtype).alias(c.name))
+        if dtype.is_numeric() or dtype == pl.Boolean or isinstance(dtype, pl.Datetime | pl.Date):
+            present = pl.col(c.name).is_not_null()
+        elif c.kind in ("str", "json_list"):
+            present = pl.col(c.name).cast(pl.String).str.contains(r"\S")  # typed text is null iff blank
+        else:
+            present = _text(c.name).is_not_null()
+        typed_exprs.append(present.fill_null(False).alias(f"__present_{c.name}"))
     has_plate = "plate" in names
     work = frame.select(pl.col(ROW_NO), *typed_exprs)
     # plates: normalise and check per distinct pair
     plate_reason: list[pl.Expr] = []
     if has_plate:
+        work = _check_plates(work)
         work = work.with_columns(
-            pl.col("plate").alias("__plate_raw"), pl.col("plate_color").alias("__color_raw")
+            pl.col("plate_color").alias("__color_raw"),
+            pl.col("__plate").alias("plate"),
+            pl.col("__color").alias("plate_color"),
         )
-        table = _plate_table(work)
-        work = work.join(table, on=["__plate_raw", "__color_raw"], how="left", nulls_equal=True)
-        work = work.with_columns(pl.col("__plate").alias("plate"), pl.col("__color").alias("plate_color"))
         plate_reason.append(
             reason_if(
                 pl.col("__plate_reason").is_not_null(),
@@ -359,11 +493,16 @@ def validate(
             type_errors.append(reason_if(~pl.col("__present_plate_color"), "plate_color: 必填字段为空"))
         else:
             type_errors.append(
-                reason_if(pl.col("plate").is_not_null() & ~pl.col("__present_plate_color"), "plate_color: 有号牌时必填")
+                reason_if(
+                    pl.col("plate").is_not_null() & ~pl.col("__present_plate_color"),
+                    "plate_color: 有号牌时必填",
+                )
             )
     reasons = plate_reason + type_errors + _rules(spec, ctx, names) + list(extra_rules)
     work = work.with_columns(
-        pl.concat_str(reasons, separator="; ", ignore_nulls=True).alias(REASON) if reasons else pl.lit("").alias(REASON)
+        pl.concat_str(reasons, separator="; ", ignore_nulls=True).alias(REASON)
+        if reasons
+        else pl.lit("").alias(REASON)
     )
     is_bad = pl.col(REASON).str.len_bytes() > 0
     keep = [c.name for c in cols]
@@ -372,7 +511,9 @@ def validate(
         good = good.with_columns(pl.col("plate").is_null().alias(PLATE_UNRECOGNISED.name))
     bad_idx = work.filter(is_bad).select(ROW_NO, REASON)
     bad = bad_idx.join(frame, on=ROW_NO, how="left").select(
-        ROW_NO, REASON, *[pl.col(c).cast(pl.String) for c in frame.columns if c != ROW_NO]
+        ROW_NO,
+        REASON,
+        *[pl.col(c).cast(pl.String) for c in frame.columns if c != ROW_NO and not c.startswith("__typed_")],
     )
     return Result(good=good, bad=bad)
 

@@ -263,7 +263,7 @@ class _World:
         blocks.extend(self._oversize_trips(d, base))
         trips = _concat(blocks)
         self._loads(trips)
-        self._weighings(trips)
+        self._weighings(trips, base)
         self._gps_gaps(trips)
         return trips
 
@@ -289,8 +289,9 @@ class _World:
             go |= o["tag"] != TAG_NONE
         v = self.speed(OVERSIZE, m)
         hours = o["hours"]
+        # depart at least 30 min into the allowed window (the WIM visit before the entry stays inside it)
         dep = np.select([hours == "22:00-06:00", hours == "20:00-06:00"],
-                        [22 + rng.uniform(0, 1.5, m), 20 + rng.uniform(0, 2, m)], default=rng.uniform(6, 16, m))
+                        [22.5 + rng.uniform(0, 1.0, m), 20.5 + rng.uniform(0, 1.5, m)], default=rng.uniform(6, 16, m))
         off_hours = (o["tag"] == TAG_OFF_WINDOW) & ~o["expired"]
         dep = np.where(off_hours, rng.uniform(10, 14, m), dep)
         p1 = np.where(o["tag"] == TAG_OFF_ROUTE, o["i"] * S + o["x"], o["i"] * S + o["j"])
@@ -331,7 +332,7 @@ class _World:
         entry_meas = t["gross"] * (1 + rng.normal(0, cfg.entry_error, n))
         t["refused"] = goods & (entry_meas > lim) & (t["gross"] > lim) & (rng.random(n) < cfg.refuse_share)
 
-    def _weighings(self, t: dict[str, np.ndarray]) -> None:
+    def _weighings(self, t: dict[str, np.ndarray], base: float) -> None:
         rng, net, cfg, S = self.rng, self.net, self.cfg, self.S
         cat = self.pop.cat[t["veh"]]
         n = len(cat)
@@ -339,10 +340,11 @@ class _World:
         origin = t["p1"] // S
         wim = np.where(t["wim"] >= 0, True, goods & (cat != OVERSIZE) & (rng.random(n) < cfg.wim_share))
         t["wim"] = np.where(wim & goods, net.near_wim[origin], -1)
-        t["wim_dt"] = -rng.uniform(300, 1500, n)
+        room = np.maximum(t["t0"] - base - 1.0, 0.0)  # weighings stay inside the trip's day
+        t["wim_dt"] = -np.minimum(rng.uniform(300, 1500, n), room)
         chk = np.where(t["chk"] >= 0, True, goods & (cat != OVERSIZE) & (rng.random(n) < cfg.check_share))
         t["chk"] = np.where(chk & goods, net.near_check[origin], -1)
-        t["chk_dt"] = -rng.uniform(1800, 3600, n)
+        t["chk_dt"] = -np.minimum(rng.uniform(1800, 3600, n), room)
 
     def _gps_gaps(self, t: dict[str, np.ndarray]) -> None:
         rng, cfg = self.rng, self.cfg
@@ -386,17 +388,36 @@ def explode(net: SimNetwork, t: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 class _Out:
-    """Record frames by (table, event day) with hidden columns _arr (arrival), _veh, _ok."""
+    """Writes record files by (table, event day) as soon as a day is complete; holds the rest.
 
-    def __init__(self) -> None:
+    Frames carry a hidden `_arr` column (arrival time, ms) by which each file is ordered."""
+
+    def __init__(self, out: Path, start: date, report: SimReport) -> None:
+        self.out, self.start, self.report = out, start, report
         self.frames: dict[tuple[str, int], list[pl.DataFrame]] = {}
         self.evidence: list[pl.DataFrame] = []
+        self.complete_upto = -1  # event days up to this one get no more records
 
     def add(self, table: str, df: pl.DataFrame, t_event: np.ndarray) -> None:
         day = np.floor(t_event / DAY).astype(np.int64)
         for dv in np.unique(day):
             part = df.filter(pl.Series(day == dv)) if (day != dv).any() else df
             self.frames.setdefault((table, int(dv)), []).append(part)
+            if dv <= self.complete_upto:
+                self.write(table, int(dv))
+
+    def write(self, table: str, dv: int) -> None:
+        df = pl.concat(self.frames.pop((table, dv))).sort("_arr", maintain_order=True).select(RECORD_COLUMNS[table])
+        path = self.out / "records" / table / f"{self.start + timedelta(days=dv):%Y-%m-%d}.parquet"
+        if path.exists():  # a day is written once; records of a written day would be lost
+            raise RuntimeError(f"{path} written twice")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        df.write_parquet(path, compression="zstd", compression_level=1, statistics=False)
+        self.report.records[table] += df.height
+
+    def flush(self) -> None:
+        for table, dv in sorted(self.frames):
+            self.write(table, dv)
 
 
 def _pick(values: tuple[str, ...], idx: np.ndarray) -> pl.Series:
@@ -418,6 +439,8 @@ def _records(w: _World, t: dict[str, np.ndarray], d: int, out: _Out, truth_veh: 
     colors = pl.Series(COLORS[pop.color].astype(str))
     sites = pl.Series(net.site_id.astype(str))
     tag = f"{(w.start + timedelta(days=d)):%Y%m%d}"
+    truth_mask = np.zeros(pop.n, dtype=bool)
+    truth_mask[truth_veh] = True
 
     def read_plates(veh: np.ndarray, camera: np.ndarray, rate_scale: float = 1.0) -> tuple[pl.Series, np.ndarray]:
         s = plates.gather(veh)
@@ -436,7 +459,7 @@ def _records(w: _World, t: dict[str, np.ndarray], d: int, out: _Out, truth_veh: 
         arr = np.round((t_event + arrival_lag_s(rng, n, cfg.lag_median_s, cfg.lag_tail_share)) * 1000).astype(np.int64)
         df = pl.DataFrame(cols).with_columns(_arr=pl.Series(arr), _veh=pl.Series(veh), _ok=pl.Series(ok))
         out.add(table, df, t_event)
-        ev = np.isin(veh, truth_veh) & ok
+        ev = truth_mask[veh] & ok
         if ev.any():
             out.evidence.append(pl.DataFrame({"veh": veh[ev], "t": np.round(t_event[ev]), }).with_columns(table=pl.lit(table)))
 
@@ -747,7 +770,7 @@ def simulate(*, days: int, scale: float, seed: int, out_dir: Path | str, start: 
 
     epoch_us = int(datetime(start.year, start.month, start.day, tzinfo=_tz()).timestamp()) * 1_000_000
     planted = np.concatenate([w.black, w.os["veh"], w.noperm, w.watch_active])
-    sink = _Out()
+    sink = _Out(out, start, report)
     truth_parts: list[pl.DataFrame] = []
     black_spans: list[pl.DataFrame] = []
     report.records = {k: 0 for k in RECORD_COLUMNS}
@@ -759,10 +782,10 @@ def simulate(*, days: int, scale: float, seed: int, out_dir: Path | str, start: 
         dur = w.trip_duration(t)
         black_spans.append(pl.DataFrame({"veh": t["veh"][bm], "s": t["t0"][bm], "e": t["t0"][bm] + dur[bm]}))
         truth_veh = np.unique(np.concatenate([planted, tr["veh"].to_numpy()]))
+        sink.complete_upto = d  # trips of later days start after this day (weighings clamped)
         _records(w, t, d, sink, truth_veh, epoch_us)
-        _flush(sink, out, start, report, upto=d - 1)
         say(f"day {start + timedelta(days=d)}", d + 2, days + 2)
-    _flush(sink, out, start, report, upto=None)
+    sink.flush()
     truth = pl.concat([p for p in truth_parts if p.height] + [_black_truth(w, black_spans)], how="vertical_relaxed")
     truth = _observable(truth, sink.evidence, report)
     truth = truth.with_columns(plate=pl.Series(w.pop.plate.astype(str)).gather(truth["veh"]),
@@ -796,14 +819,3 @@ def _observable(truth: pl.DataFrame, evidence: list[pl.DataFrame], report: SimRe
     kept = truth.join(hit, on="_row", how="semi").sort("_row")
     report.truth_dropped = truth.height - kept.height
     return kept.drop("_row")
-
-
-def _flush(sink: _Out, out: Path, start: date, report: SimReport, upto: int | None) -> None:
-    for key in sorted(k for k in sink.frames if upto is None or k[1] <= upto):
-        table, dv = key
-        df = pl.concat(sink.frames.pop(key)).sort("_arr", maintain_order=True)
-        path = out / "records" / table / f"{start + timedelta(days=dv):%Y-%m-%d}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        df = df.select(RECORD_COLUMNS[table])
-        df.write_parquet(path, compression="zstd", statistics=False)
-        report.records[table] += df.height

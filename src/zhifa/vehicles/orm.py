@@ -66,7 +66,9 @@ class PassengerWhitelist(Base):
 
     __tablename__ = "passenger_whitelist"
     __table_args__ = (
-        UniqueConstraint("plate", "plate_color", "enterprise_id", "valid_from", name="uq_passenger_whitelist_key"),
+        UniqueConstraint(
+            "plate", "plate_color", "enterprise_id", "valid_from", name="uq_passenger_whitelist_key"
+        ),
     )
 
     entry_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -68,7 +68,12 @@ DRIVERS = TableSpec(
     kind="registry",
     time_column=None,
     natural_key=("driver_id",),
-    columns=(_c("driver_id"), _c("name"), _c("qualification_no", "str", True), _c("enterprise_id", "str", True)),
+    columns=(
+        _c("driver_id"),
+        _c("name"),
+        _c("qualification_no", "str", True),
+        _c("enterprise_id", "str", True),
+    ),
 )
 
 PASSENGER_WHITELIST = TableSpec(
@@ -88,7 +93,9 @@ PASSENGER_WHITELIST = TableSpec(
     ),
 )
 
-REGISTRY_TABLES: dict[str, TableSpec] = {s.name: s for s in (VEHICLES, ENTERPRISES, DRIVERS, PASSENGER_WHITELIST)}
+REGISTRY_TABLES: dict[str, TableSpec] = {
+    s.name: s for s in (VEHICLES, ENTERPRISES, DRIVERS, PASSENGER_WHITELIST)
+}
 
 # Files handed over to other slices as they are (column sets of schemas.md)
 OVERSIZE_PERMITS = TableSpec(
@@ -136,7 +143,10 @@ def extra_rules(spec: TableSpec) -> list[pl.Expr]:
         return [
             enum_rule("owner_kind", OWNER_KINDS, "所有人类型"),
             enum_rule("use", USES, "使用性质"),
-            reason_if(code.is_not_null() & ~code.str.contains(_UNIT_CODE), "registered_unit_code: 应为6位行政区划代码"),
+            reason_if(
+                code.is_not_null() & ~code.str.contains(_UNIT_CODE),
+                "registered_unit_code: 应为6位行政区划代码",
+            ),
         ]
     if spec is ENTERPRISES:
         code = pl.col("unit_code")

@@ -21,7 +21,9 @@ def find_vehicle(session: Session, plate: str, plate_color: str) -> Vehicle | No
     p, c = _identity(plate, plate_color)
     if not p or c is None:
         return None
-    return session.execute(select(Vehicle).where(Vehicle.plate == p, Vehicle.plate_color == c)).scalar_one_or_none()
+    return session.execute(
+        select(Vehicle).where(Vehicle.plate == p, Vehicle.plate_color == c)
+    ).scalar_one_or_none()
 
 
 def find_enterprise(session: Session, enterprise_id: str) -> Enterprise | None:
@@ -36,7 +38,9 @@ def _covers(entry: PassengerWhitelist, at: datetime) -> bool:
     return entry.valid_from <= at <= end
 
 
-def whitelist_entries(session: Session, plate: str, plate_color: str, at: datetime) -> list[PassengerWhitelist]:
+def whitelist_entries(
+    session: Session, plate: str, plate_color: str, at: datetime
+) -> list[PassengerWhitelist]:
     p, c = _identity(plate, plate_color)
     if not p or c is None:
         return []

@@ -186,3 +186,20 @@ def test_exemption_does_not_cover_other_violations():
 
 def test_reduced_fine_rounds_down():
     assert rules.reduced_fine(1001, 50) == 500
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(fine=st.integers(min_value=0, max_value=1_000_000), late=st.integers(min_value=-30, max_value=400))
+def test_surcharge_never_exceeds_the_fine_and_grows_with_delay(fine, late):
+    due = date(2022, 3, 16)
+    from datetime import timedelta
+
+    s = rules.late_surcharge_fen(fine_yuan=fine, due=due, paid_on=due + timedelta(days=late))
+    assert 0 <= s <= fine * 100
+    s_next = rules.late_surcharge_fen(fine_yuan=fine, due=due, paid_on=due + timedelta(days=late + 1))
+    assert s_next >= s
+    if 0 < late <= 33:
+        assert s == late * fine * 3

@@ -55,7 +55,7 @@ def test_a_heavy_truck_passing_gantries_while_its_gps_is_silent_is_a_lead(con):
     lead = leads[0]
     assert lead.rule == "gps_off" and lead.plate == "豫A88888"
     assert lead.start == at(8, 5) and lead.end == at(9, 30)  # last GPS before, first GPS after
-    assert lead.evidence["records"] == [f"豫A88888-{i}" for i in range(5, 9)]
+    assert lead.evidence["records"] == [f"豫A88888-{i}" for i in range(4, 9)]  # 08:10 on: no GPS within 4 min
     assert "第三十八条" in lead.explanation and "令2016年第55号" in lead.explanation
 
 

@@ -40,9 +40,15 @@ def _good(times):
     n = len(times)
     frame = pl.DataFrame(
         {
-            "record_id": [f"r{i}" for i in range(n)], "gantry_id": ["G1"] * n, "pass_time": times,
-            "plate": ["豫A12345"] * n, "plate_color": ["blue"] * n, "vehicle_class": ["1"] * n,
-            "axle_count": ["2"] * n, "direction": ["1"] * n, "media": ["obu"] * n,
+            "record_id": [f"r{i}" for i in range(n)],
+            "gantry_id": ["G1"] * n,
+            "pass_time": times,
+            "plate": ["豫A12345"] * n,
+            "plate_color": ["blue"] * n,
+            "vehicle_class": ["1"] * n,
+            "axle_count": ["2"] * n,
+            "direction": ["1"] * n,
+            "media": ["obu"] * n,
         }
     )
     return validate(frame, GANTRY_PASS, Context(now=datetime(2022, 3, 5, tzinfo=TZ))).good
@@ -59,8 +65,12 @@ def test_batches_are_partitioned_by_the_shanghai_day_of_the_event(tmp_path):
 
 
 def test_polars_and_duckdb_read_the_same_rows(tmp_path):
-    lake.write_batch(tmp_path, GANTRY_PASS, _good(["2022-03-01T08:00:00+08:00", "2022-03-02T09:00:00+08:00"]), "b1")
-    lake.write_batch(tmp_path, GANTRY_PASS, _good(["2022-03-02T10:00:00+08:00"]).with_columns(record_id=pl.lit("x")), "b2")
+    lake.write_batch(
+        tmp_path, GANTRY_PASS, _good(["2022-03-01T08:00:00+08:00", "2022-03-02T09:00:00+08:00"]), "b1"
+    )
+    lake.write_batch(
+        tmp_path, GANTRY_PASS, _good(["2022-03-02T10:00:00+08:00"]).with_columns(record_id=pl.lit("x")), "b2"
+    )
     a = lake.read(tmp_path, "gantry_pass").sort("record_id")
     b = lake.read_duckdb(tmp_path, "gantry_pass").sort("record_id")
     assert a.select("record_id", "day").rows() == b.select("record_id", "day").rows()

@@ -12,33 +12,89 @@ from zhifa.records.validate import Context, parse_timestamp, validate
 from zhifa.shared.clock import TZ
 
 NOW = datetime(2022, 3, 1, 12, 0, tzinfo=TZ)
-SITES = {"G0001": "gantry", "T0001": "toll_station", "T0002": "toll_station", "W0001": "wim", "C0001": "check_station"}
+SITES = {
+    "G0001": "gantry",
+    "T0001": "toll_station",
+    "T0002": "toll_station",
+    "W0001": "wim",
+    "C0001": "check_station",
+}
 CTX = Context(now=NOW, sites=SITES)
 
 GANTRY = dict(
-    record_id="g1", gantry_id="G0001", pass_time="2022-03-01T08:15:30+08:00", plate="豫A12345",
-    plate_color="blue", vehicle_class="1", axle_count="2", direction="1", media="obu",
+    record_id="g1",
+    gantry_id="G0001",
+    pass_time="2022-03-01T08:15:30+08:00",
+    plate="豫A12345",
+    plate_color="blue",
+    vehicle_class="1",
+    axle_count="2",
+    direction="1",
+    media="obu",
 )
 TOLL = dict(
-    record_id="t1", station_id="T0001", lane="3", event="exit", event_time="2022-03-01T09:00:00+08:00",
-    plate="豫HB7721", plate_color="yellow", vehicle_class="15", axle_count="5", gross_weight_kg="41000",
-    entry_station_id="T0002", entry_time="2022-03-01T07:30:00+08:00",
+    record_id="t1",
+    station_id="T0001",
+    lane="3",
+    event="exit",
+    event_time="2022-03-01T09:00:00+08:00",
+    plate="豫HB7721",
+    plate_color="yellow",
+    vehicle_class="15",
+    axle_count="5",
+    gross_weight_kg="41000",
+    entry_station_id="T0002",
+    entry_time="2022-03-01T07:30:00+08:00",
 )
 WIM_ROW = dict(
-    record_id="w1", site_id="W0001", measured_at="2022-03-01 10:00:00", plate="豫A88888", plate_color="yellow",
-    axle_count="6", vehicle_kind="tractor_semitrailer", single_drive_axle="false", single_tyre_axles="0",
-    gross_weight_kg="49000", axle_weights_kg="[7000, 9000, 9000, 8000, 8000, 8000]", speed_kmh="62.5",
-    length_mm="16500", width_mm="2550", height_mm="3900", lane="1", evidence='["a.jpg", "b.mp4"]',
+    record_id="w1",
+    site_id="W0001",
+    measured_at="2022-03-01 10:00:00",
+    plate="豫A88888",
+    plate_color="yellow",
+    axle_count="6",
+    vehicle_kind="tractor_semitrailer",
+    single_drive_axle="false",
+    single_tyre_axles="0",
+    gross_weight_kg="49000",
+    axle_weights_kg="[7000, 9000, 9000, 8000, 8000, 8000]",
+    speed_kmh="62.5",
+    length_mm="16500",
+    width_mm="2550",
+    height_mm="3900",
+    lane="1",
+    evidence='["a.jpg", "b.mp4"]',
 )
 STATIC_ROW = dict(
-    record_id="s1", station_id="C0001", measured_at="2022-03-01T10:30:00+08:00", plate="豫A88888",
-    plate_color="yellow", axle_count="6", vehicle_kind="tractor_semitrailer", gross_weight_kg="52000",
-    length_mm="16500", width_mm="2550", height_mm="3900", officer_id="o1",
+    record_id="s1",
+    station_id="C0001",
+    measured_at="2022-03-01T10:30:00+08:00",
+    plate="豫A88888",
+    plate_color="yellow",
+    axle_count="6",
+    vehicle_kind="tractor_semitrailer",
+    gross_weight_kg="52000",
+    length_mm="16500",
+    width_mm="2550",
+    height_mm="3900",
+    officer_id="o1",
 )
-GPS_ROW = dict(plate="豫A88888", plate_color="yellow", ts="2022-03-01T10:00:00+08:00", lon="113.6", lat="34.7", speed_kmh="80")
+GPS_ROW = dict(
+    plate="豫A88888",
+    plate_color="yellow",
+    ts="2022-03-01T10:00:00+08:00",
+    lon="113.6",
+    lat="34.7",
+    speed_kmh="80",
+)
 
-BASE = {"gantry_pass": (GANTRY_PASS, GANTRY), "toll_txn": (TOLL_TXN, TOLL), "wim": (WIM, WIM_ROW),
-        "static_weigh": (STATIC_WEIGH, STATIC_ROW), "gps_point": (GPS_POINT, GPS_ROW)}
+BASE = {
+    "gantry_pass": (GANTRY_PASS, GANTRY),
+    "toll_txn": (TOLL_TXN, TOLL),
+    "wim": (WIM, WIM_ROW),
+    "static_weigh": (STATIC_WEIGH, STATIC_ROW),
+    "gps_point": (GPS_POINT, GPS_ROW),
+}
 
 
 def run(table: str, **changes: str | None):
@@ -110,7 +166,9 @@ def test_axle_count_inconsistent_with_class_is_refused(cls, axles):
     assert "axle_count: 轴数与车型不符" in reason_of("gantry_pass", vehicle_class=cls, axle_count=axles)
 
 
-@pytest.mark.parametrize(("cls", "axles"), [("16", "6"), ("16", "7"), ("12", "2"), ("1", "2"), ("3", "3"), ("24", "4")])
+@pytest.mark.parametrize(
+    ("cls", "axles"), [("16", "6"), ("16", "7"), ("12", "2"), ("1", "2"), ("3", "3"), ("24", "4")]
+)
 def test_axle_count_consistent_with_class_passes(cls, axles):
     assert run("gantry_pass", vehicle_class=cls, axle_count=axles).bad.height == 0
 
@@ -144,7 +202,9 @@ def test_time_before_2015_is_refused():
 
 
 def test_naive_time_is_read_as_shanghai_and_offsets_are_honoured():
-    s = pl.Series(["2022-03-01 08:00:00", "2022-03-01T00:00:00Z", "2022-03-01T08:00:00.250+08:00", "2022-03-01"])
+    s = pl.Series(
+        ["2022-03-01 08:00:00", "2022-03-01T00:00:00Z", "2022-03-01T08:00:00.250+08:00", "2022-03-01"]
+    )
     out = pl.DataFrame({"s": s}).select(parse_timestamp(pl.col("s")))["s"].to_list()
     assert out[0] == datetime(2022, 3, 1, 8, tzinfo=TZ)
     assert out[1] == datetime(2022, 3, 1, 8, tzinfo=TZ)

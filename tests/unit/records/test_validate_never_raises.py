@@ -17,9 +17,38 @@ CTX = Context(now=NOW, sites={"G1": "gantry", "T1": "toll_station", "W1": "wim",
 
 # plausible fragments mixed with arbitrary text, so that both the parsers and the rules get exercised
 FRAGMENTS = st.sampled_from(
-    ["", " ", "豫A12345", "豫AD12345", "blue", "yellow", "1", "16", "-3", "1e400", "NaN", "inf", "[1,2]", "[",
-     "2022-03-01T08:00:00+08:00", "2022-03-01 25:61:00", "9999-12-31", "obu", "entry", "G1", "null", "\x00",
-     "[7000, 9000]", "99999999999999999999999", "true", "是", "\ud7ff", '"', ",", "\n"]
+    [
+        "",
+        " ",
+        "豫A12345",
+        "豫AD12345",
+        "blue",
+        "yellow",
+        "1",
+        "16",
+        "-3",
+        "1e400",
+        "NaN",
+        "inf",
+        "[1,2]",
+        "[",
+        "2022-03-01T08:00:00+08:00",
+        "2022-03-01 25:61:00",
+        "9999-12-31",
+        "obu",
+        "entry",
+        "G1",
+        "null",
+        "\x00",
+        "[7000, 9000]",
+        "99999999999999999999999",
+        "true",
+        "是",
+        "\ud7ff",
+        '"',
+        ",",
+        "\n",
+    ]
 )
 CELL = st.one_of(st.none(), st.text(max_size=30), FRAGMENTS)
 

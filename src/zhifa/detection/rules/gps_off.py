@@ -4,8 +4,8 @@
 hazmat vehicles, semi-trailer tractors and heavy trucks (rules.md §2.7); Art. 38 for destroying,
 jamming or shielding the terminal (2,000–5,000 yuan), Art. 37 for a faulty or offline terminal.
 
-Query (one Ibis expression, both engines): GPS points → 5-minute buckets per vehicle, widened by one bucket
-either side; each gantry pass of a monitored vehicle is *dark* when its bucket has no GPS; consecutive
+Query (one Ibis expression, both engines): GPS points → 2-minute buckets per vehicle, widened by one bucket
+either side (terminals report every 30–60 s, JT/T 808); each gantry pass of a monitored vehicle is *dark* when its bucket has no GPS; consecutive
 dark passes (no covered pass in between, no trip gap) form one dark run (lag + running sum).
 """
 
@@ -19,9 +19,16 @@ from zhifa.leads.model import LeadDraft
 
 RULE = "gps_off"
 RULE_VERSION = "gps_off/2016-55-art38/v1"
-BUCKET_S = 300
+BUCKET_S = 120
 PASSENGER_BUS_CLASSES = {2, 3, 4}
 HEAVY_GOODS_CLASSES = {13, 14, 15, 16}
+
+
+def is_key_vehicle(v: VehicleInfo) -> bool:
+    """两客一危: operating coaches and buses, hazardous-goods vehicles — on the joint monitoring platform."""
+    return v.enterprise_kind == "hazmat" or (
+        v.use == "operating" and (v.vehicle_class in PASSENGER_BUS_CLASSES or v.enterprise_kind == "passenger")
+    )
 
 
 def must_report(v: VehicleInfo) -> bool:
@@ -55,7 +62,9 @@ def dark_runs(ctx: DetectContext) -> pd.DataFrame:
         distinct=True,
     ).mutate(cov=ibis.literal(1))
     in_feed = g.select("plate", "plate_color").distinct()
-    reg = [(p, c) for (p, c), v in ctx.registries.vehicles.items() if must_report(v)]
+    # checked: every vehicle seen in the monitoring feed that day (it has a terminal; heavy trucks report to
+    # the freight platform only when connected), plus every registered 两客一危 vehicle even if silent all day
+    reg = [(p, c) for (p, c), v in ctx.registries.vehicles.items() if is_key_vehicle(v)]
     passes = gantry.select(
         record_id=gantry.record_id.cast("string"),
         site_id=gantry.gantry_id.cast("string"),
@@ -92,7 +101,7 @@ def dark_runs(ctx: DetectContext) -> pd.DataFrame:
         times=d.t.collect(),
     )
     min_n = int(ctx.params.get("gps_min_dark_passes", 2))
-    min_s = int(ctx.params.get("gps_min_dark_seconds", 10 * 60))
+    min_s = int(ctx.params.get("gps_min_dark_seconds", 0))
     runs = runs.filter((runs.n >= min_n) & ((runs.t_end - runs.t_start) >= min_s))
     return runs.to_pandas()
 

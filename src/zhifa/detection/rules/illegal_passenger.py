@@ -79,10 +79,15 @@ def _start_label(reg: Registries, site: str, entry_site: Any) -> tuple[str, bool
 
 
 def _whitelist_route_matches(reg: Registries, entries: list[Any], a: str, b: str) -> bool:
-    names = {a, b, reg.city_name(a), reg.city_name(b)}
+    """Does a licensed route (ends given as site ids, city codes or city names) join the same two places?"""
+    names = {n for n in (a, b, reg.city_name(a), reg.city_name(b)) if n}
 
     def hit(x: str | None) -> bool:
-        return bool(x) and any(x == n or (n and (x in n or n in x)) for n in names)  # type: ignore[operator]
+        if not x:
+            return False
+        if x in reg.sites:  # a station id: compare its city
+            x = reg.city_of(x)
+        return any(x == n or x in n or n in x for n in names)
 
     return any(hit(e.route_from) and hit(e.route_to) for e in entries)
 

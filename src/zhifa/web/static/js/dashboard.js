@@ -99,3 +99,127 @@
   drawChart();
   void lang;
 })();
+
+/* Live part (R2): /api/dashboard/live every 30 s and on filter change; charts, WIM map, tables, export links. */
+(function () {
+  "use strict";
+  var root = document.getElementById("live");
+  if (!root || !window.echarts) { return; }
+  var unitSel = document.getElementById("live-unit"), periodSel = document.getElementById("live-period");
+  var REFRESH_MS = 30000;
+  var charts = {};
+  var wimMap = null, wimLayer = null;
+
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[ch];
+    });
+  }
+  function chart(id) {
+    if (!charts[id]) {
+      var el = document.getElementById(id);
+      if (!el) { return null; }
+      charts[id] = echarts.init(el, null, { renderer: "canvas" });
+    }
+    return charts[id];
+  }
+  function label(k) { return root.getAttribute("data-label-" + k) || k; }
+  function table(id, cols, rows) {
+    var el = document.getElementById("tbl-" + id);
+    if (!el) { return; }
+    var h = "<thead><tr>" + cols.map(function (c) { return "<th>" + esc(c[1]) + "</th>"; }).join("") + "</tr></thead><tbody>";
+    rows.forEach(function (r) { h += "<tr>" + cols.map(function (c) { return "<td>" + esc(r[c[0]]) + "</td>"; }).join("") + "</tr>"; });
+    el.innerHTML = h + "</tbody>";
+    el.setAttribute("data-rows", String(rows.length));
+  }
+  function query() {
+    return "unit=" + encodeURIComponent(unitSel.value) + "&period=" + encodeURIComponent(periodSel.value);
+  }
+
+  function draw(d) {
+    Object.keys(d.today).forEach(function (k) {
+      var el = root.querySelector('[data-k="' + k + '"]');
+      if (el) { el.textContent = d.today[k]; }
+    });
+    var days = d.trend.map(function (r) { return r.day.slice(5); });
+    chart("trend-chart").setOption({
+      animation: false, tooltip: { trigger: "axis" }, legend: { top: 0 },
+      color: ["#c8102e", "#1f4e8c", "#f08c00", "#0ca678"],
+      grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: days }, yAxis: { type: "value" },
+      series: ["hits", "leads", "overload", "cases"].map(function (k) {
+        return { name: label(k), type: "line", data: d.trend.map(function (r) { return r[k]; }) };
+      })
+    }, true);
+    var top = d.top_cities;
+    chart("top-chart").setOption({
+      animation: false, tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }, legend: { top: 0 },
+      color: ["#1f4e8c", "#c8102e", "#f08c00", "#0ca678"],
+      grid: { left: 8, right: 16, top: 30, bottom: 8, containLabel: true },
+      xAxis: { type: "value" }, yAxis: { type: "category", inverse: true, data: top.map(function (c) { return c.name; }) },
+      series: ["leads", "intercepted", "overload", "cases"].map(function (k) {
+        return { name: label(k), type: "bar", stack: "all", data: top.map(function (c) { return c[k]; }) };
+      })
+    }, true);
+    chart("rule-chart").setOption({
+      animation: false, tooltip: { trigger: "item" },
+      color: ["#1f4e8c", "#c8102e", "#f08c00", "#0ca678", "#7048e8", "#795548"],
+      series: [
+        { type: "pie", radius: ["30%", "55%"], center: ["28%", "55%"], label: { fontSize: 10 },
+          data: d.leads_by_rule.map(function (r) { return { name: r.rule, value: r.count }; }) },
+        { type: "pie", radius: ["30%", "55%"], center: ["74%", "55%"], label: { fontSize: 10 },
+          data: d.cases_by_state.map(function (r) { return { name: r.status, value: r.count }; }) }
+      ]
+    }, true);
+    table("cases_by_state", [["status", "状态"], ["count", "数量"], ["overdue", label("overdue")]], d.cases_by_state);
+    table("wim_sites", [["name", "站点"], ["unit_name", "单位"], ["violations", label("overload")]], d.wim_sites.slice(0, 15));
+    table("top_cities", [["name", "地市"], ["leads", label("leads")], ["intercepted", label("intercepted")],
+                         ["overload", label("overload")], ["cases", label("cases")]], d.top_cities);
+    table("leads_by_rule", [["rule", "规则"], ["count", "数量"]], d.leads_by_rule);
+    drawWim(d.wim_sites);
+    root.querySelectorAll(".export-link").forEach(function (a) {
+      a.href = "/api/dashboard/export/" + a.getAttribute("data-table") + "." + a.getAttribute("data-fmt") + "?" + query();
+    });
+    document.getElementById("live-updated").textContent = d.generated_at.replace("T", " ");
+    root.setAttribute("data-state", "ready");
+    root.setAttribute("data-refreshes", String(parseInt(root.getAttribute("data-refreshes") || "0", 10) + 1));
+  }
+
+  function drawWim(sites) {
+    var el = document.getElementById("wim-map");
+    if (!el || !window.L) { return; }
+    if (!wimMap) {
+      wimMap = L.map(el, { preferCanvas: true, attributionControl: false, minZoom: 5, maxZoom: 13, zoomSnap: 0.25 })
+        .setView([33.9, 113.6], 6.3);
+      window.zhifa.fetchJSON("/api/map/outlines").then(function (gj) {
+        L.geoJSON(gj, { style: function (f) {
+          var prov = f.properties && f.properties.level === "province";
+          return { color: prov ? "#14386b" : "#8aa0bf", weight: prov ? 2 : 1, fillColor: "#f4f7fb", fillOpacity: 0.7 };
+        } }).addTo(wimMap).bringToBack();
+      });
+      wimLayer = L.featureGroup().addTo(wimMap);
+    }
+    wimLayer.clearLayers();
+    var max = 1;
+    sites.forEach(function (s) { if (s.violations > max) { max = s.violations; } });
+    sites.forEach(function (s) {
+      if (s.lon == null || s.lat == null) { return; }
+      L.circleMarker([s.lat, s.lon], { radius: 4 + 14 * Math.sqrt(s.violations / max), color: "#7a1020", weight: 0.8,
+        fillColor: s.violations ? "#d6336c" : "#adb5bd", fillOpacity: 0.75 })
+        .bindTooltip(esc(s.name) + "：" + s.violations).addTo(wimLayer);
+    });
+    el.setAttribute("data-sites", String(sites.length));
+  }
+
+  function refresh() {
+    return window.zhifa.fetchJSON("/api/dashboard/live?" + query()).then(draw).catch(function (err) {
+      root.setAttribute("data-state", "error");
+      if (window.console) { console.error(err); }
+    });
+  }
+  unitSel.addEventListener("change", refresh);
+  periodSel.addEventListener("change", refresh);
+  refresh();
+  window.setInterval(refresh, REFRESH_MS);
+  window.addEventListener("resize", function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); });
+})();

@@ -1,0 +1,74 @@
+/* zhifa — service worker of the handheld patrol page (served at /roads/patrol-sw.js, scope /roads/).
+ * The page is fetched network-first (fresh CSRF token and road list when online) and falls back to the
+ * cached copy offline; its static assets are served cache-first. API calls are never intercepted: the
+ * page's own IndexedDB queue sends them when the network is back. */
+"use strict";
+var CACHE = "zhifa-patrol-v1";
+var PAGE = "/roads/patrol";
+var ASSETS = [
+  PAGE,
+  "/roads/patrol.css",
+  "/static/css/app.css",
+  "/static/js/app.js",
+  "/static/js/patrol.js",
+  "/static/vendor/htmx/htmx.min.js",
+  "/static/vendor/leaflet/leaflet.js",
+  "/static/vendor/leaflet/leaflet.css",
+  "/static/img/emblem.svg",
+  "/static/img/favicon.svg"
+];
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(
+    caches.open(CACHE).then(function (cache) {
+      return Promise.all(ASSETS.map(function (url) {
+        return fetch(url, { credentials: "same-origin" }).then(function (r) {
+          if (r.ok && !r.redirected) { return cache.put(url, r); }
+          return null;
+        }).catch(function () { return null; });
+      }));
+    }).then(function () { return self.skipWaiting(); })
+  );
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(
+    caches.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (k) { return k.indexOf("zhifa-patrol-") === 0 && k !== CACHE; })
+        .map(function (k) { return caches.delete(k); }));
+    }).then(function () { return self.clients.claim(); })
+  );
+});
+
+self.addEventListener("fetch", function (event) {
+  var req = event.request;
+  if (req.method !== "GET") { return; }
+  var url = new URL(req.url);
+  if (url.origin !== self.location.origin || url.pathname.indexOf("/api/") === 0) { return; }
+  if (url.pathname === PAGE) {
+    event.respondWith(
+      fetch(req).then(function (r) {
+        if (r.ok && !r.redirected) {
+          var copy = r.clone();
+          caches.open(CACHE).then(function (c) { c.put(PAGE, copy); });
+        }
+        return r;
+      }).catch(function () {
+        return caches.match(PAGE).then(function (hit) {
+          return hit || new Response("<h1>离线且无缓存</h1>", { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+        });
+      })
+    );
+    return;
+  }
+  if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/roads/patrol.css") {
+    event.respondWith(
+      caches.match(req, { ignoreSearch: true }).then(function (hit) {
+        return hit || fetch(req).then(function (r) {
+          if (r.ok) { var copy = r.clone(); caches.open(CACHE).then(function (c) { c.put(req, copy); }); }
+          return r;
+        });
+      })
+    );
+  }
+});
