@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,7 +15,6 @@ from zhifa.interception.orm import InterceptTask, StreamDeadLetter
 from zhifa.interception.stream import MemoryStream
 from zhifa.org.orm import RoadSegment, Site, Team, Unit
 from zhifa.shared.access import SYSTEM
-from zhifa.shared.clock import TZ
 from zhifa.web.app import create_app
 from zhifa.web.auth import create_user
 from zhifa.web.pages import limiter

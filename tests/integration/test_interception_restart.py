@@ -19,7 +19,7 @@ from zhifa.config import Settings
 from zhifa.db.session import unit_of_work
 from zhifa.interception import service as svc
 from zhifa.interception.live import LiveMatcher, load_graph
-from zhifa.interception.matcher import Matcher, MalformedRecord, parse_record
+from zhifa.interception.matcher import MalformedRecord, Matcher, parse_record
 from zhifa.interception.orm import InterceptTask, StreamDeadLetter, WatchHit
 from zhifa.interception.stream import RedisRecordStream
 from zhifa.org.orm import RoadSegment, Site, Team, Unit

@@ -61,7 +61,7 @@ def score_intercept(session: Session, truth: pl.DataFrame, *, tolerance: timedel
                                        WatchHit.event_time, WatchHit.record_kind, WatchHit.site_id,
                                        WatchHit.entry_id)).tuples())
     found: set[tuple[str, str, int]] = set()
-    false_records: set[str] = set()
+    true_records: set[str] = set()
     records: set[str] = set()
     for _hid, rid, plate, color, t, _kind, _site, _eid in hits:
         records.add(rid)
@@ -70,8 +70,8 @@ def score_intercept(session: Session, truth: pl.DataFrame, *, tolerance: timedel
             if a <= t <= b:
                 found.add((plate, color, i))
                 ok = True
-        if not ok:
-            false_records.add(rid)
+        if ok:
+            true_records.add(rid)
     tasks = list(session.execute(select(InterceptTask.entry_id, InterceptTask.station_id, InterceptTask.hit_id)).tuples())
     by_station: dict[tuple[str, str], set[str]] = {}
     for eid, sid, hid in tasks:
@@ -80,5 +80,5 @@ def score_intercept(session: Session, truth: pl.DataFrame, *, tolerance: timedel
     predicted = sum(1 for hid, eid, site in exits if by_station.get((eid, site), set()) - {hid})
     n_truth = sum(len(v) for v in windows.values())
     return InterceptScore(truth=n_truth, found=len(found), hits=len(records),
-                          false_hits=len(false_records - (records - false_records)), exits=len(exits),
+                          false_hits=len(records - true_records), exits=len(exits),
                           exits_predicted=predicted)

@@ -21,8 +21,8 @@ from zhifa.interception.matcher import PLATE_COLORS, parse_hours
 from zhifa.interception.model import (
     FORWARDED_TRANSITIONS,
     TASK_TRANSITIONS,
-    ForwardedStatus,
     ExitPrediction,
+    ForwardedStatus,
     Hit,
     Outcome,
     TaskStatus,

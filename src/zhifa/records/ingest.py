@@ -120,7 +120,7 @@ def read_csv(path: Path) -> pl.DataFrame:
 
 def read_parquet(path: Path) -> pl.DataFrame:
     try:
-        return pl.read_parquet(path)
+        return _nested_to_json(pl.read_parquet(path))
     except Exception as e:
         raise _fail(
             path, f"不是完整的 Parquet 文件（可能被截断或损坏）：{str(e).splitlines()[0][:200]}"

@@ -4,6 +4,16 @@ from datetime import timedelta
 
 import polars as pl
 import pytest
+from interception_helpers import (
+    ANALYST,
+    CITY,
+    CITY_ANALYST,
+    COUNTY,
+    OPERATOR_S2,
+    OPERATOR_S3,
+    LineGraph,
+    seed_org,
+)
 from sqlalchemy import func, select
 
 from zhifa.db.session import unit_of_work
@@ -13,8 +23,6 @@ from zhifa.interception.model import Record
 from zhifa.interception.orm import InterceptTask, WatchHit
 from zhifa.shared.errors import IllegalTransition, NotFound, ValidationFailed
 from zhifa.shared.orm import AuditEvent
-
-from interception_helpers import ANALYST, CITY, CITY_ANALYST, COUNTY, OPERATOR_S2, OPERATOR_S3, LineGraph, seed_org
 
 
 @pytest.fixture

@@ -26,9 +26,7 @@ HEAVY_GOODS_CLASSES = {13, 14, 15, 16}
 
 def is_key_vehicle(v: VehicleInfo) -> bool:
     """两客一危: operating coaches and buses, hazardous-goods vehicles — on the joint monitoring platform."""
-    return v.enterprise_kind == "hazmat" or (
-        v.use == "operating" and (v.vehicle_class in PASSENGER_BUS_CLASSES or v.enterprise_kind == "passenger")
-    )
+    return v.enterprise_kind == "hazmat" or (v.use == "operating" and v.vehicle_class in PASSENGER_BUS_CLASSES)
 
 
 def must_report(v: VehicleInfo) -> bool:
