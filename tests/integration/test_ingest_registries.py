@@ -183,3 +183,72 @@ def test_watchlist_file_is_dispatched_or_refused_clearly(container, tmp_path, mo
     rep = ingest(container, f)
     assert (rep.table, rep.ingested) == ("watchlist", 1)
     assert calls == [("system", 1, NOW)]
+
+
+def test_rows_refused_by_the_permits_slice_are_quarantined_with_its_reason(container, tmp_path, monkeypatch):
+    from dataclasses import dataclass, field
+
+    from zhifa.records import service
+
+    cols = (
+        "permit_no class plate plate_color trailer_plate enterprise_id cargo length_mm width_mm height_mm "
+        "gross_weight_kg axle_count route valid_from valid_to allowed_hours"
+    ).split()
+    body = [
+        [
+            "P1",
+            "1",
+            "豫A88888",
+            "yellow",
+            "",
+            "E1",
+            "钢梁",
+            "20000",
+            "3000",
+            "4200",
+            "60000",
+            "6",
+            "S1;S2",
+            "2022-03-01",
+            "2022-03-31",
+            "22:00-06:00",
+        ],
+        [
+            "P2",
+            "1",
+            "豫A99999",
+            "yellow",
+            "",
+            "E1",
+            "钢梁",
+            "20000",
+            "3000",
+            "4200",
+            "60000",
+            "6",
+            "S1;S9",
+            "2022-03-01",
+            "2022-03-31",
+            "22:00-06:00",
+        ],
+    ]
+    f = write(tmp_path / "permits.csv", cols, body)
+
+    @dataclass
+    class Report:
+        created: int = 1
+        updated: int = 0
+        refused: list = field(default_factory=lambda: [("P2", "路线不连通：S1→S9")])
+
+    class FakeModule:
+        @staticmethod
+        def import_permits(session, *, actor, frame, now):
+            return Report()
+
+    monkeypatch.setattr(service.importlib.util, "find_spec", lambda name, *a: object())
+    monkeypatch.setattr(service.importlib, "import_module", lambda name: FakeModule)
+    rep = ingest(container, f)
+    assert (rep.table, rep.ingested, rep.quarantined) == ("oversize_permits", 1, 1)
+    with unit_of_work(container.db) as s:
+        (q,) = s.execute(select(Quarantine)).scalars().all()
+        assert (q.table_name, q.row_no, q.reason) == ("oversize_permits", 2, "路线不连通：S1→S9")

@@ -113,12 +113,15 @@ def test_watch_hit_task_outcome_loop(app_client, container):
     assert c.get("/intercept/assets/live.js").status_code == 200
     hits = c.get(f"/api/watch/{entry_id}/hits").json()["items"]
     assert {h["match_kind"] for h in hits} == {"exact", "lookalike"}
+    detail = c.get(f"/watch/{entry_id}")
+    assert detail.status_code == 200 and "豫AB0251" in detail.text and "近似" in detail.text
 
     # the Gongyi operator sees only the Gongyi task, in the station page
     c.post("/logout", data={"csrf_token": tok})
     tok = login(c, "gyop")
     page = c.get("/intercept/station").text
-    assert "GY-T1" in page and "ZZ-T1" not in page
+    assert "GY-T1" in page and "ZZ-T1" not in page and 'hx-trigger="every 5s"' in page
+    assert "station.css" in page and c.get("/intercept/assets/station.css").status_code == 200
     tasks = c.get("/api/intercept/tasks?status=open").json()["items"]
     assert [t["station_id"] for t in tasks] == ["GY-T1"]
     r = c.post(f"/intercept/tasks/{tasks[0]['task_id']}/outcome",

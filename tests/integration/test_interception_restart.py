@@ -191,3 +191,49 @@ def test_crash_between_commit_and_ack_is_redelivered_without_duplicates(world):
     assert again.pending_count() == 0
     with unit_of_work(c.db) as s:
         assert s.execute(select(func.count()).select_from(InterceptTask)).scalar_one() > 0
+
+
+def test_another_consumer_claims_a_dead_consumers_pending_entries(world):
+    c, key, r = world
+    rng = random.Random(3)
+    listed = _seed(c, 10, rng)
+    rows = _rows(2_000, listed, rng, datetime.now(TZ) - timedelta(minutes=10))
+    expected = _expected(c, rows)
+    dead = RedisRecordStream("", client=r, stream=key, group="g", consumer="dead", batch_size=100)
+    dead.publish(rows)
+    taken = dead.read(count=5)  # delivered to "dead", never processed nor acked
+    assert len(taken) == 5
+    other = RedisRecordStream("", client=r, stream=key, group="g", consumer="other", claim_idle_ms=0)
+    LiveMatcher(c.db, other, c.clock, graph=load_graph(c.db)).run(count=10, block_ms=0, idle_exit=True)
+    hits, _ = _stored(c)
+    assert set(hits) == expected and len(hits) == len(set(hits))
+    assert other.pending_count() == 0
+
+
+def test_a_message_that_keeps_failing_ends_in_the_dead_letters(world, monkeypatch):
+    c, key, r = world
+    rng = random.Random(9)
+    listed = _seed(c, 5, rng)
+    good = _rows(300, listed, rng, datetime.now(TZ) - timedelta(minutes=5))
+    st = RedisRecordStream("", client=r, stream=key, group="g", consumer="c1", batch_size=100, max_deliveries=2)
+    st.publish([{"record_id": "poison", "gantry_id": "G0", "pass_time": datetime.now(TZ).isoformat(),
+                 "plate": listed[0], "plate_color": "blue"}])
+    st.publish(good)
+    live = LiveMatcher(c.db, st, c.clock, graph=load_graph(c.db))
+    real = svc.commit_hits
+
+    def flaky(session, *, hits, **kw):
+        if any(h.record.record_id == "poison" for h in hits):
+            raise RuntimeError("cannot commit this one")
+        return real(session, hits=hits, **kw)
+
+    monkeypatch.setattr("zhifa.interception.live.commit_hits", flaky)
+    monkeypatch.setattr("zhifa.interception.live._time.sleep", lambda s: None)
+    rep = live.run(count=1, block_ms=0, idle_exit=True, retry_errors=True)
+    assert rep.errors == 2  # delivered, failed, re-delivered, failed, then dead-lettered on the third read
+    reasons = [fields[b"reason"].decode() for _, fields in r.xrange(f"{key}:dead")]
+    assert sum("处理失败" in x for x in reasons) == 1  # the poison message
+    assert sum("record_id" in x for x in reasons) == 1  # the row without a record_id in `good`
+    hits, _ = _stored(c)
+    assert set(hits) == _expected(c, good)
+    assert st.pending_count() == 0

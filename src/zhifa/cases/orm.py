@@ -18,6 +18,9 @@ class Case(Base):
         Index("ix_cases_unit_status", "unit_code", "status"),
         Index("ix_cases_officer_status", "officer", "status"),
         Index("ix_cases_plate_code", "plate", "case_code"),
+        # the case list (newest first): an officer's own cases, and the unit/province views
+        Index("ix_cases_officer_unit_created", "officer", "unit_code", "created_at"),
+        Index("ix_cases_created", "created_at"),
     )
 
     case_id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from zhifa.cases import rules
 from zhifa.cases.model import (
@@ -70,13 +70,27 @@ def _builtin() -> tuple[RuleSet, ...]:
     return tuple(out)
 
 
+_PUBLISHED = "zhifa.cases.published_rule_versions"
+
+
+def _published(session: Session) -> dict[str, list[RuleSet]]:
+    """Admin-published versions of every kind, read once per transaction (opening a case needs the
+    procedure and the catalogue; a batch of openings in one transaction reads them once)."""
+    cached = session.info.get(_PUBLISHED)
+    if cached is not None and cached[0] is session.get_transaction():
+        return cached[1]
+    out: dict[str, list[RuleSet]] = {}
+    for row in session.execute(select(RuleVersion)).scalars():
+        out.setdefault(row.kind, []).append(RuleSet(row.kind, row.version, row.effective_from, row.source, dict(row.payload)))
+    session.info[_PUBLISHED] = (session.get_transaction(), out)
+    return out
+
+
 def rule_versions(session: Session, kind: str) -> list[RuleSet]:
     """Built-in versions from ruledata/ and those published by admins, oldest first."""
     if kind not in RULE_KINDS:
         raise ValidationFailed(f"未知的规则种类 {kind}")
-    out = [r for r in _builtin() if r.kind == kind]
-    for row in session.execute(select(RuleVersion).where(RuleVersion.kind == kind)).scalars():
-        out.append(RuleSet(kind, row.version, row.effective_from, row.source, dict(row.payload)))
+    out = [r for r in _builtin() if r.kind == kind] + _published(session).get(kind, [])
     return sorted(out, key=lambda r: (r.effective_from, r.version))
 
 
@@ -150,6 +164,7 @@ def publish_rule_version(
         created_at=now,
     )
     session.add(row)
+    session.info.pop(_PUBLISHED, None)
     audit.record(
         session,
         actor=actor,
@@ -809,41 +824,93 @@ class SweepReport:
     overdue: int
 
 
+SWEEP_BATCH = 1000
+
+
+def _sweep_horizon(versions: list[RuleSet], today: date, calendar: WorkingCalendar) -> date:
+    """No deadline on or after this day can raise anything today: it is the (N+1)-th working day after
+    today, N the longest reminder period of any procedure version, so at least N+1 working days remain."""
+    longest = 1  # the default when a version names no period for a deadline
+    for rs in versions:
+        longest = max(longest, *rules.procedure_rules(rs).reminder_working_days.values(), 1)
+    return calendar.add_working_days(today, longest + 1)
+
+
 def sweep_deadlines(session: Session, now: datetime, *, calendar: WorkingCalendar = CALENDAR, actor: Actor | None = None) -> SweepReport:
     """Raise reminders before and overdue flags after each open deadline; idempotent (one alert per
-    case, deadline, kind and due date). The decision deadline counts 90 calendar days (Art. 60)."""
+    case, deadline, kind and due date). The decision deadline counts 90 calendar days (Art. 60).
+
+    Only the open cases with a deadline before the reminder horizon that is not already past with its
+    overdue alert raised are read, in batches of SWEEP_BATCH with their existing alerts; `checked` is
+    still every open case."""
+    from sqlalchemy import and_, exists, inspect, or_
+
     from zhifa.shared.access import SYSTEM
 
     who = actor or SYSTEM
     today = _day(now)
-    stmt = select(Case).where(Case.status.in_(OPEN_FOR_DECISION + OPEN_FOR_PAYMENT))
-    existing = set(
-        session.execute(select(DeadlineAlert.case_id, DeadlineAlert.deadline, DeadlineAlert.kind, DeadlineAlert.due)).tuples()
+    versions = rule_versions(session, "procedure")
+    horizon = _sweep_horizon(versions, today, calendar)
+    is_open = Case.status.in_(OPEN_FOR_DECISION + OPEN_FOR_PAYMENT)
+    checked = int(session.execute(select(func.count()).select_from(Case).where(is_open)).scalar_one())
+
+    def pending(due_col: Any, name: str, statuses: tuple[str, ...], *more: Any) -> Any:
+        """The deadline is open, before the horizon, and not already past with its overdue alert raised."""
+        done = exists().where(DeadlineAlert.case_id == Case.case_id, DeadlineAlert.deadline == name,
+                              DeadlineAlert.kind == "overdue", DeadlineAlert.due == due_col)
+        return and_(Case.status.in_(statuses), due_col < horizon, *more, ~and_(due_col < today, done))
+
+    near = or_(
+        pending(Case.decision_due, "decision", OPEN_FOR_DECISION),
+        pending(Case.defence_due, "defence", (CaseStatus.NOTIFIED.value,)),
+        pending(Case.payment_due, "payment", OPEN_FOR_PAYMENT, Case.paid_fen == 0),
     )
-    checked = reminders = overdue = 0
+    ids = list(session.execute(select(Case.case_id).where(is_open, near).order_by(Case.case_id)).scalars())
+    held = set(session.identity_map.keys())  # objects the caller already holds stay in the session
+    reminders = overdue = 0
     prules_cache: dict[date, ProcedureRules] = {}
-    for case in session.execute(stmt).scalars():
-        checked += 1
-        reg = case.registered_at.astimezone(TZ).date() if case.registered_at else today
-        prules = prules_cache.get(reg) or prules_cache.setdefault(reg, procedure_on(session, reg))
-        for name, due in case_deadlines(case):
-            state = rules.deadline_state(due, today, calendar, prules.reminder_working_days.get(name, 1))
-            if state == "ok":
-                continue
-            key = (case.case_id, name, state, due)
-            if key in existing:
-                continue
-            existing.add(key)
-            session.add(DeadlineAlert(alert_id=new_id()[:24], case_id=case.case_id, unit_code=case.unit_code,
-                                      deadline=name, kind=state, due=due, raised_at=now))
-            if state == "overdue":
-                overdue += 1
-                if not case.overdue:
-                    case.overdue = True
-                    audit.record(session, actor=who, action="cases.overdue", object_type="case", object_id=case.case_id,
-                                 after={"deadline": name, "due": due}, unit_code=case.unit_code, now=now)
-            else:
-                reminders += 1
+
+    def prules_on(day: date) -> ProcedureRules:
+        if day not in prules_cache:
+            prules_cache[day] = rules.procedure_rules(rules.version_in_force(versions, max(day, versions[0].effective_from)))
+        return prules_cache[day]
+
+    for i in range(0, len(ids), SWEEP_BATCH):
+        chunk = ids[i : i + SWEEP_BATCH]
+        cases = session.execute(select(Case).where(Case.case_id.in_(chunk), is_open).order_by(Case.case_id)).scalars().all()
+        existing = {
+            tuple(r)
+            for r in session.execute(
+                select(DeadlineAlert.case_id, DeadlineAlert.deadline, DeadlineAlert.kind, DeadlineAlert.due).where(
+                    DeadlineAlert.case_id.in_(chunk)
+                )
+            )
+        }
+        for case in cases:
+            reg = case.registered_at.astimezone(TZ).date() if case.registered_at else today
+            prules = prules_on(reg)
+            for name, due in case_deadlines(case):
+                state = rules.deadline_state(due, today, calendar, prules.reminder_working_days.get(name, 1))
+                if state == "ok":
+                    continue
+                key = (case.case_id, name, state, due)
+                if key in existing:
+                    continue
+                existing.add(key)
+                session.add(DeadlineAlert(alert_id=new_id()[:24], case_id=case.case_id, unit_code=case.unit_code,
+                                          deadline=name, kind=state, due=due, raised_at=now))
+                if state == "overdue":
+                    overdue += 1
+                    if not case.overdue:
+                        case.overdue = True
+                        audit.record(session, actor=who, action="cases.overdue", object_type="case", object_id=case.case_id,
+                                     after={"deadline": name, "due": due}, unit_code=case.unit_code, now=now)
+                else:
+                    reminders += 1
+        session.flush()
+        for obj in list(session.identity_map.values()):  # written; let go of what this sweep loaded
+            if inspect(obj).key not in held:
+                session.expunge(obj)
     audit.record(session, actor=who, action="cases.sweep", object_type="case_sweep", object_id=today.isoformat(),
                  after={"checked": checked, "reminders": reminders, "overdue": overdue}, now=now)
     session.flush()
@@ -861,8 +928,21 @@ def alerts(session: Session, *, actor: Actor, kind: str | None = None, officer: 
 
 
 def due_within(session: Session, *, actor: Actor, today: date, officer: str | None = None) -> list[tuple[Case, str, date]]:
-    """Open deadlines that fall today or earlier (deadlines today, overdue), computed directly."""
-    stmt = scope(select(Case).where(Case.status.in_(OPEN_FOR_DECISION + OPEN_FOR_PAYMENT)), actor, Case.unit_code)
+    """Open deadlines that fall today or earlier (deadlines today, overdue), computed directly. The
+    database picks the cases with such a deadline (the first 2000), so none is missed behind open cases
+    whose deadlines are still ahead."""
+    from sqlalchemy import and_, or_
+
+    due_now = or_(
+        and_(Case.status.in_(OPEN_FOR_DECISION), Case.decision_due <= today),
+        and_(Case.status == CaseStatus.NOTIFIED.value, Case.defence_due <= today),
+        and_(Case.status.in_(OPEN_FOR_PAYMENT), Case.payment_due <= today, Case.paid_fen == 0),
+    )
+    # the list shows code, party and deadline: only those columns are read (others load on access)
+    shown = load_only(Case.case_id, Case.case_code, Case.unit_code, Case.party_name, Case.officer, Case.status,
+                      Case.overdue, Case.decision_due, Case.defence_due, Case.payment_due, Case.paid_fen)
+    stmt = scope(select(Case).options(shown).where(Case.status.in_(OPEN_FOR_DECISION + OPEN_FOR_PAYMENT), due_now),
+                 actor, Case.unit_code)
     if officer:
         stmt = stmt.where(Case.officer == officer)
     out = []

@@ -104,8 +104,8 @@ def api_watch_revoke(entry_id: str, body: ReasonIn, actor: StaffActor, s: DbSess
 
 
 @router.get("/watch/{entry_id}/hits")
-def api_watch_hits(entry_id: str, actor: StaffActor, s: DbSession) -> dict[str, Any]:
-    return {"items": [hit_json(h) for h in svc.hits_for_entry(s, actor=actor, entry_id=entry_id)]}
+def api_watch_hits(entry_id: str, actor: StaffActor, s: DbSession, clock: ClockDep) -> dict[str, Any]:
+    return {"items": [hit_json(h) for h in svc.hits_for_entry(s, actor=actor, entry_id=entry_id, now=clock.now())]}
 
 
 # ---------------------------------------------------------------- tasks

@@ -121,10 +121,11 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
         console.print(f"[green]已导入 {rep.imported} 条[/green]，错误 {len(rep.errors)} 行")
 
-    def _live(c, stream, event_clock=None):
+    def _live(c, stream, event_clock=None, sweep_every=None):
         from zhifa.interception.live import LiveMatcher, load_graph
 
-        return LiveMatcher(c.db, stream, c.clock, graph=load_graph(c.db), event_clock=event_clock)
+        return LiveMatcher(c.db, stream, c.clock, graph=load_graph(c.db), event_clock=event_clock,
+                           sweep_every=sweep_every)
 
     @intercept_app.command("run")
     def intercept_run(
@@ -132,6 +133,7 @@ def register(app: typer.Typer) -> None:
         group: str = typer.Option("matcher", "--group"),
         stream_key: str = typer.Option("zhifa:records", "--stream-key"),
         until_idle: bool = typer.Option(False, "--until-idle", help="exit when the stream has nothing more"),
+        sweep_every: int = typer.Option(60, "--sweep-every", help="escalate overdue tasks every N seconds (0: never)"),
     ) -> None:
         """运行实时比对（Redis Streams 消费组；处理结果提交后才确认）。"""
         from zhifa.bootstrap import build
@@ -139,11 +141,11 @@ def register(app: typer.Typer) -> None:
 
         c = build()
         stream = RedisRecordStream(c.settings.redis_url, stream=stream_key, group=group, consumer=consumer)
-        live = _live(c, stream)
-        rep = live.run(count=20, block_ms=1000, idle_exit=until_idle)
+        live = _live(c, stream, sweep_every=timedelta(seconds=sweep_every) if sweep_every > 0 else None)
+        rep = live.run(count=20, block_ms=1000, idle_exit=until_idle, retry_errors=True)
         console.print(json.dumps({"records": rep.records, "hits": rep.hits, "duplicate_hits": rep.duplicate_hits,
                                   "tasks": rep.tasks_created, "malformed": rep.malformed,
-                                  "dead_messages": rep.dead_messages}, ensure_ascii=False))
+                                  "dead_messages": rep.dead_messages, "errors": rep.errors}, ensure_ascii=False))
 
     @intercept_app.command("publish")
     def intercept_publish(
@@ -197,25 +199,33 @@ def register(app: typer.Typer) -> None:
         el = time.perf_counter() - t
         rep = live.report
         console.print(f"回放 {rep.records:,} 条记录，{el:.1f} 秒（{rep.records / max(el, 1e-9):,.0f} 条/秒）："
-                      f"命中 {rep.hits}，新建任务 {rep.tasks_created}，撤回 {rep.tasks_withdrawn}，"
-                      f"格式错误 {rep.malformed}")
+                      f"命中 {rep.hits}（已有命中 {rep.duplicate_hits}），新建任务 {rep.tasks_created}，"
+                      f"撤回 {rep.tasks_withdrawn}，格式错误 {rep.malformed}")
 
     @intercept_app.command("figures")
     def intercept_figures(
         by: str = typer.Option("city", "--by", help="station | team | city"),
         days: int = typer.Option(365, "--days", help="period: the last N days"),
+        since: str = typer.Option("", "--since", help="first day YYYY-MM-DD (instead of --days)"),
+        until: str = typer.Option("", "--until", help="last day YYYY-MM-DD (default: today)"),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
         """布控数、命中、任务、查获、命中查获率、响应时间、超时反馈（按站、队、市）。"""
         from zhifa.bootstrap import build
         from zhifa.db.session import unit_of_work
         from zhifa.interception import service
+        from zhifa.shared.clock import TZ
 
         c = build()
         now = c.clock.now()
+        try:
+            end = datetime.fromisoformat(until).replace(tzinfo=TZ) + timedelta(days=1) if until else now + timedelta(days=1)
+            start = datetime.fromisoformat(since).replace(tzinfo=TZ) if since else end - timedelta(days=days + 1)
+        except ValueError as ex:
+            console.print("[red]日期格式应为 YYYY-MM-DD[/red]")
+            raise typer.Exit(2) from ex
         with unit_of_work(c.db) as s:
-            figs = service.figures(s, actor=_actor(), by=by, since=now - timedelta(days=days), until=now + timedelta(days=1),
-                                   now=now)
+            figs = service.figures(s, actor=_actor(), by=by, since=start, until=end, now=min(now, end))
         rows = [f.as_dict() for f in figs]
         if as_json:
             typer.echo(json.dumps(rows, ensure_ascii=False))
@@ -223,13 +233,18 @@ def register(app: typer.Typer) -> None:
         table = Table(title=f"布控拦截统计（按{ {'station': '收费站', 'team': '队伍', 'city': '市'}.get(by, by) }）")
         cols = [("name", "名称"), ("watch_count", "布控"), ("hits", "命中"), ("tasks", "任务"), ("intercepted", "查获"),
                 ("hit_to_intercept_rate", "命中查获率"), ("median_response_min", "响应中位(分)"), ("late", "超时")]
+        if by == "city":
+            cols[1:1] = [("watch_issued", "本市布控"), ("hit_records", "本市布控命中记录")]
         for _, label in cols:
             table.add_column(label)
         for r in rows:
             table.add_row(*["" if r[k] is None else str(r[k]) for k, _ in cols])
         console.print(table)
         total_late = sum(r["late"] for r in rows)
-        console.print("无一延迟" if total_late == 0 else f"[yellow]超时反馈 {total_late} 件[/yellow]")
+        if not any(r["tasks"] for r in rows):
+            console.print("期间内没有拦截任务")
+        else:
+            console.print("无一延迟" if total_late == 0 else f"[yellow]超时反馈 {total_late} 件[/yellow]")
 
     @intercept_app.command("score")
     def intercept_score(

@@ -6,7 +6,9 @@ unique (record_id, entry_id) of hits makes the re-delivery harmless (no duplicat
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,9 +25,12 @@ from zhifa.interception.service import (
     commit_hits,
     load_watch_entries,
     record_dead_letter,
+    sweep_overdue,
 )
 from zhifa.interception.stream import RecordStream, StreamMessage
 from zhifa.shared.clock import Clock
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,6 +43,7 @@ class LiveReport:
     duplicate_hits: int = 0
     tasks_created: int = 0
     tasks_withdrawn: int = 0
+    errors: int = 0
     latencies_ms: list[float] = field(default_factory=list)  # publish → committed, per message with hits
 
     def add(self, rep: CommitReport) -> None:
@@ -90,6 +96,7 @@ class LiveMatcher:
         refresh_every: timedelta = timedelta(seconds=30),
         late_after: timedelta = timedelta(seconds=ruledata.LATE_AFTER_S),
         event_clock: Callable[[], datetime] | None = None,
+        sweep_every: timedelta | None = None,
     ) -> None:
         self.db = db
         self.stream = stream
@@ -103,12 +110,15 @@ class LiveMatcher:
         self.refresh_overlap = timedelta(minutes=5)  # clock skew between writers and the matcher
         self.report = LiveReport()
         self.event_clock = event_clock  # replay: "now" follows the replayed day
+        self.sweep_every = sweep_every
+        self._last_sweep = float("-inf")
 
     def refresh(self, force: bool = False) -> int:
         """Load the watch-list: everything on the first call (or `force`), then only what changed since."""
         if not force and _time.monotonic() - self._last_refresh < self.refresh_every.total_seconds():
             return len(self.matcher)
-        now = self._now()
+        now = self._now()  # validity horizon: follows the replayed day in a replay
+        wall = self.clock.now()  # change watermark: created_at / revoked_at are wall-clock times
         with unit_of_work(self.db) as s:
             if force or self._loaded_at is None:
                 entries = load_watch_entries(s, now=now)
@@ -123,7 +133,11 @@ class LiveMatcher:
                 self.matcher.add(e)
             else:
                 self.matcher.remove(e.entry_id)
-        self._loaded_at = now
+        if force or self._loaded_at is None:
+            # the index is long-lived: keep it out of the cyclic GC's scans (gen-2 pauses hurt latency)
+            gc.collect()
+            gc.freeze()
+        self._loaded_at = wall
         self._last_refresh = _time.monotonic()
         return len(self.matcher)
 
@@ -179,17 +193,41 @@ class LiveMatcher:
         self.report.add(rep)
         return rep
 
+    def maybe_sweep(self) -> int:
+        """Escalate overdue tasks every `sweep_every` (the matcher process doubles as the sweeper)."""
+        if self.sweep_every is None or _time.monotonic() - self._last_sweep < self.sweep_every.total_seconds():
+            return 0
+        self._last_sweep = _time.monotonic()
+        with unit_of_work(self.db) as s:
+            return len(sweep_overdue(s, now=self._now()))
+
     def run(self, *, count: int = 50, block_ms: int = 200, stop: Callable[[], bool] | None = None,
-            idle_exit: bool = False) -> LiveReport:
-        """Read and process until `stop()` is true (or, with idle_exit, until a read returns nothing)."""
+            idle_exit: bool = False, retry_errors: bool = False) -> LiveReport:
+        """Read and process until `stop()` is true (or, with idle_exit, until a read returns nothing).
+
+        With `retry_errors`, a failed batch (e.g. the database is briefly unavailable) is logged and its
+        unacked messages are read again after a pause; a message that keeps failing ends in the dead
+        letters (RedisRecordStream.max_deliveries). Without it the error propagates (tests, replays).
+        """
         if self._loaded_at is None:
             self.refresh(force=True)
         while not (stop and stop()):
-            self.refresh()
-            msgs = self.stream.read(count=count, block_ms=block_ms)
-            if not msgs:
-                if idle_exit:
-                    break
-                continue
-            self.process(msgs)
+            try:
+                self.refresh()
+                self.maybe_sweep()
+                msgs = self.stream.read(count=count, block_ms=block_ms)
+                if not msgs:
+                    if idle_exit:
+                        break
+                    continue
+                self.process(msgs)
+            except Exception:
+                if not retry_errors:
+                    raise
+                self.report.errors += 1
+                log.exception("live matcher: batch failed, retrying its messages")
+                restart = getattr(self.stream, "restart", None)
+                if restart is not None:
+                    restart()
+                _time.sleep(min(5.0, 0.2 * self.report.errors))
         return self.report

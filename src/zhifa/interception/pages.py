@@ -42,9 +42,11 @@ def _back(url: str, message: str = "", error: str = "") -> RedirectResponse:
 @router.get("/intercept/assets/{name}")
 def asset(name: str) -> Response:
     """The slice's own scripts, served from the same origin (the CSP forbids inline scripts)."""
-    if name not in {"live.js"}:
+    types = {"live.js": "text/javascript", "station.css": "text/css"}
+    if name not in types:
         return Response(status_code=404)
-    return Response((ASSETS / name).read_text(encoding="utf-8"), media_type="text/javascript")
+    return Response((ASSETS / name).read_text(encoding="utf-8"), media_type=types[name],
+                    headers={"Cache-Control": "max-age=300"})
 
 
 # ---------------------------------------------------------------- watch-list
@@ -120,7 +122,7 @@ def watch_revoke(entry_id: str, actor: StaffActor, s: DbSession, clock: ClockDep
 @router.get("/watch/{entry_id}")
 def watch_detail(request: Request, entry_id: str, actor: StaffActor, s: DbSession, clock: ClockDep) -> Response:
     e = svc.access_watch_entry(s, actor, entry_id)
-    hits = svc.hits_for_entry(s, actor=actor, entry_id=entry_id)
+    hits = svc.hits_for_entry(s, actor=actor, entry_id=entry_id, now=clock.now())
     return render(request, "interception/watch_detail.html", {"e": e, "hits": hits, "labels": LABELS,
                                                                "status": svc.effective_status(e, clock.now())})
 

@@ -693,10 +693,14 @@ def sweep_overdue(session: Session, *, now: datetime, actor: Actor = SYSTEM,
     return out
 
 
-def hits_for_entry(session: Session, *, actor: Actor, entry_id: str, limit: int = 100) -> list[WatchHit]:
-    access_watch_entry(session, actor, entry_id)
-    return list(session.execute(select(WatchHit).where(WatchHit.entry_id == entry_id)
+def hits_for_entry(session: Session, *, actor: Actor, entry_id: str, now: datetime, limit: int = 100) -> list[WatchHit]:
+    """Where a listed vehicle was seen: a search of the list's hits, audited."""
+    e = access_watch_entry(session, actor, entry_id)
+    rows = list(session.execute(select(WatchHit).where(WatchHit.entry_id == entry_id)
                                 .order_by(WatchHit.event_time.desc()).limit(limit)).scalars())
+    audit.record(session, actor=actor, action="interception.hit_search", object_type="watch_entry",
+                 object_id=entry_id, after={"results": len(rows)}, unit_code=e.issued_by_unit, now=now)
+    return rows
 
 
 def live_positions(session: Session, *, actor: Actor, now: datetime) -> list[dict[str, Any]]:
@@ -732,6 +736,8 @@ class Figures:
     name: str = ""
     watch_count: int = 0
     hits: int = 0
+    watch_issued: int = 0
+    hit_records: int = 0
     tasks: int = 0
     answered: int = 0
     intercepted: int = 0
@@ -758,7 +764,7 @@ class Figures:
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "name": self.name, "watch_count": self.watch_count, "hits": self.hits,
-                "tasks": self.tasks, "answered": self.answered, "intercepted": self.intercepted,
+                "watch_issued": self.watch_issued, "hit_records": self.hit_records, "tasks": self.tasks, "answered": self.answered, "intercepted": self.intercepted,
                 "false_hits": self.false_hits,
                 "hit_to_intercept_rate": None if self.hit_to_intercept_rate is None else round(self.hit_to_intercept_rate, 4),
                 "median_response_min": self.median_response_min, "answered_late": self.answered_late,
@@ -768,9 +774,12 @@ class Figures:
 def figures(session: Session, *, actor: Actor, by: str, since: datetime, until: datetime, now: datetime) -> list[Figures]:
     """布控 count, hits, tasks, intercepted, hit-to-intercept rate, response time, late answers.
 
-    `by` is station | team | city. Hits are attributed to the station/team/city of the tasks they made
-    (a hit without a task goes to the issuing unit's city); watch count is by the issuing unit's city
-    (by station and team it is the number of distinct listed vehicles with a task there).
+    `by` is station | team | city. Task figures are counted where the task was sent (the station, its
+    team, its city): `watch_count` is the number of listed vehicles with a task there, `hits` the number
+    of hits that dispatched those tasks (one per interception episode), `intercepted` the tasks answered
+    查获, and the hit-to-intercept rate intercepted / hits. By city two issuing-side figures are added:
+    `watch_issued` (entries issued by the city's units and valid in the period) and `hit_records` (all
+    hit records on those entries, every gantry and lane read).
     """
     from zhifa.org.orm import Site, Team, Unit
 
@@ -815,19 +824,15 @@ def figures(session: Session, *, actor: Actor, by: str, since: datetime, until: 
         hits = session.execute(scope(select(WatchHit.unit_code, func.count()).where(
             WatchHit.event_time >= since, WatchHit.event_time < until).group_by(WatchHit.unit_code),
             actor, WatchHit.unit_code)).tuples()
-        hit_by_city: dict[str, int] = defaultdict(int)
         for code, n in hits:
-            hit_by_city[city_of.get(code, code)] += int(n)
+            k = city_of.get(code, code)
+            out.setdefault(k, Figures(k)).hit_records += int(n)
         watch = session.execute(scope(select(WatchlistEntry.issued_by_unit, func.count()).where(
-            WatchlistEntry.created_at < until, WatchlistEntry.valid_to > since)
+            WatchlistEntry.valid_from < until, WatchlistEntry.valid_to > since)
             .group_by(WatchlistEntry.issued_by_unit), actor, WatchlistEntry.issued_by_unit)).tuples()
-        watch_by_city: dict[str, int] = defaultdict(int)
         for code, n in watch:
-            watch_by_city[city_of.get(code, code)] += int(n)
-        for k in set(hit_by_city) | set(watch_by_city):
-            f = out.setdefault(k, Figures(k))
-            f.hits = max(f.hits, hit_by_city.get(k, 0))
-            f.watch_count = watch_by_city.get(k, 0)
+            k = city_of.get(code, code)
+            out.setdefault(k, Figures(k)).watch_issued += int(n)
         for k, f in out.items():
             f.name = unit_names.get(k, k)
     elif by == "station":

@@ -110,6 +110,9 @@ class MemoryStream:
     def dead_letter(self, msg: StreamMessage, reason: str) -> None:
         self.dead.append((msg, reason))
 
+    def restart(self) -> None:
+        self.redeliver()
+
     def __len__(self) -> int:
         return len(self._queue)
 
@@ -225,6 +228,7 @@ class RedisRecordStream:
         dead_stream: str | None = None,
         batch_size: int = 500,
         claim_idle_ms: int = 30_000,
+        max_deliveries: int = 5,
         maxlen: int | None = None,
         client: Any = None,
     ) -> None:
@@ -238,6 +242,7 @@ class RedisRecordStream:
         self.dead_stream = dead_stream or f"{stream}:dead"
         self.batch_size = batch_size
         self.claim_idle_ms = claim_idle_ms
+        self.max_deliveries = max_deliveries
         self.maxlen = maxlen
         self._recovering = True  # first deliver our own pending entries (a restart), then claim, then new
         self.ensure_group()
@@ -294,20 +299,46 @@ class RedisRecordStream:
         return out
 
     def read(self, count: int = 100, block_ms: int = 0) -> list[StreamMessage]:
-        if self._recovering:
+        while self._recovering:
             own = self.r.xreadgroup(self.group, self.consumer, {self.stream: "0"}, count=count)
-            msgs = self._to_messages(own[0][1]) if own else []
-            if msgs:
-                return msgs
+            raw = self._to_messages(own[0][1]) if own else []
+            if raw:
+                msgs = self._drop_poison(raw)
+                if msgs:
+                    return msgs
+                continue  # all were poison (now dead-lettered): look again
             claimed = self.r.xautoclaim(self.stream, self.group, self.consumer, self.claim_idle_ms,
                                         start_id="0-0", count=count)
-            msgs = self._to_messages(claimed[1]) if claimed and len(claimed) > 1 else []
-            if msgs:
-                return msgs
+            raw = self._to_messages(claimed[1]) if claimed and len(claimed) > 1 else []
+            if raw:
+                msgs = self._drop_poison(raw)
+                if msgs:
+                    return msgs
+                continue
             self._recovering = False
         res = self.r.xreadgroup(self.group, self.consumer, {self.stream: ">"}, count=count,
                                 block=block_ms if block_ms > 0 else None)
         return self._to_messages(res[0][1]) if res else []
+
+    def _drop_poison(self, msgs: list[StreamMessage]) -> list[StreamMessage]:
+        """Re-delivered messages that already failed `max_deliveries` times go to the dead letters."""
+        if not msgs:
+            return msgs
+        info = self.r.xpending_range(self.stream, self.group, min=msgs[0].id, max=msgs[-1].id, count=len(msgs) + 10)
+        times = {(i["message_id"].decode() if isinstance(i["message_id"], bytes) else str(i["message_id"])):
+                 int(i["times_delivered"]) for i in info}
+        keep = []
+        for m in msgs:
+            if times.get(m.id, 0) > self.max_deliveries:
+                self.dead_letter(m, f"处理失败 {times[m.id] - 1} 次，转入死信")
+                self.ack([m.id])
+            else:
+                keep.append(m)
+        return keep
+
+    def restart(self) -> None:
+        """Re-read our own pending entries first (after a processing error)."""
+        self._recovering = True
 
     def ack(self, ids: Sequence[str]) -> None:
         if ids:

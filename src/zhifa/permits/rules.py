@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, time
 
 from zhifa.shared.clock import TZ
@@ -72,14 +72,17 @@ def within_hours(ts: datetime, hours: tuple[time, time] | None) -> bool:
     return t >= a or t <= b
 
 
-def classify_route(sites: Sequence[str], route_sites: Sequence[str]) -> tuple[str | None, list[str]]:
+def classify_route(
+    sites: Sequence[str], route_sites: Sequence[str], is_gantry: Callable[[str], bool] | None = None
+) -> tuple[str | None, list[str]]:
     """Compare one trip's ordered sites with the permitted route (Order 62 §2.3 item 3).
 
     Returns ("beyond_route" | "off_route" | None, the sites not on the route).
     - beyond_route (办短跑长): the vehicle reached an end of the permitted route and carried on past it
       (or came from beyond its start), every other pass being on the route;
     - off_route: it left the route somewhere in between.
-    Missed gantries do not matter: only membership of the passes is checked.
+    Missed gantries do not matter: only membership of the passes is checked, and an end counts as
+    reached from the last (first) two gantries of the route on, so one unread gantry is tolerated.
     """
     route = list(route_sites)
     on = set(route)
@@ -93,11 +96,14 @@ def classify_route(sites: Sequence[str], route_sites: Sequence[str]) -> tuple[st
     inner_off = [s for s in sites[first_on : last_on + 1] if s not in on]
     if inner_off:
         return "off_route", off
-    ends = {route[0], route[-1]}
+    gantry = is_gantry or (lambda _s: True)
+    g_idx = [i for i, s in enumerate(route) if gantry(s)] or list(range(len(route)))
+    start_zone = set(route[: g_idx[min(1, len(g_idx) - 1)] + 1])
+    end_zone = set(route[g_idx[max(-2, -len(g_idx))] :])
     after = sites[last_on + 1 :]
     before = sites[:first_on]
-    ok_after = not after or sites[last_on] in ends
-    ok_before = not before or sites[first_on] in ends
+    ok_after = not after or sites[last_on] in end_zone
+    ok_before = not before or sites[first_on] in start_zone
     if ok_after and ok_before:
         return "beyond_route", off
     return "off_route", off

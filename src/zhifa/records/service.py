@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import inspect
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -133,7 +134,15 @@ def _dedup_records(lake_dir: Path, spec: TableSpec, good: pl.DataFrame) -> tuple
     return good, before - good.height
 
 
-def _dispatch(session: Session, spec: TableSpec, raw: RawFile, *, actor: Actor, now: datetime) -> int:
+@dataclass
+class _Dispatched:
+    ingested: int
+    updated: int
+    refused: list[tuple[int, str]]  # (row_no, reason)
+
+
+def _dispatch(session: Session, spec: TableSpec, raw: RawFile, *, actor: Actor, now: datetime) -> _Dispatched:
+    """Hand a permits / watch-list file to its slice; map its report back to rows and reasons."""
     from zhifa.vehicles.registry import DISPATCH
 
     module, fn_name = DISPATCH[spec.name]
@@ -144,13 +153,46 @@ def _dispatch(session: Session, spec: TableSpec, raw: RawFile, *, actor: Actor, 
         raise ValidationFailed(
             f"文件 {raw.path.name}：{spec.label_zh}（{spec.name}）的导入功能尚未提供，文件未导入"
         )
-    result = fn(session, actor=actor, frame=raw.frame.drop(ROW_NO), now=now)
+    kwargs: dict[str, Any] = {}
+    if "partial" in inspect.signature(fn).parameters:
+        kwargs["partial"] = True  # like every ingest: good rows in, bad rows quarantined
+    result = fn(session, actor=actor, frame=raw.frame.drop(ROW_NO), now=now, **kwargs)
     if isinstance(result, int):
-        return result
-    for attr in ("created", "imported", "inserted", "ingested"):
-        if hasattr(result, attr):
-            return int(getattr(result, attr))
-    return raw.frame.height
+        return _Dispatched(result, 0, [])
+    ingested = next(
+        (
+            int(getattr(result, a))
+            for a in ("created", "imported", "inserted", "ingested")
+            if hasattr(result, a)
+        ),
+        0,
+    )
+    updated = int(getattr(result, "updated", 0) or 0)
+    refused: list[tuple[int, str]] = []
+    # interception reports (row_no, reason); permits report (permit_no, reason)
+    for item in list(getattr(result, "errors", None) or []) + list(getattr(result, "refused", None) or []):
+        key, reason = item[0], str(item[1])
+        if isinstance(key, int):
+            refused.append((key, reason))
+            continue
+        rows = []
+        key_col = spec.natural_key[0]
+        if key_col in raw.frame.columns:
+            rows = raw.frame.filter(pl.col(key_col).cast(pl.String) == str(key))[ROW_NO].to_list()
+        refused.extend((int(r), reason) for r in (rows[:1] or [0]))
+    return _Dispatched(ingested, updated, refused)
+
+
+def _refused_frame(raw: RawFile, refused: list[tuple[int, str]]) -> pl.DataFrame:
+    """Rows another slice refused, in the shape of validation's bad rows (ROW_NO, REASON, raw cells)."""
+    reasons = pl.DataFrame(
+        {ROW_NO: [r for r, _ in refused], REASON: [m for _, m in refused]},
+        schema={ROW_NO: pl.Int64, REASON: pl.String},
+    )
+    cells = raw.frame.with_columns(pl.col(ROW_NO).cast(pl.Int64)).select(
+        ROW_NO, *[pl.col(c).cast(pl.String) for c in raw.frame.columns if c != ROW_NO]
+    )
+    return reasons.join(cells, on=ROW_NO, how="left")
 
 
 def ingest_file(
@@ -186,7 +228,14 @@ def ingest_file(
                 quarantined=0,
             )
             if spec.kind == "dispatch":
-                report.ingested = _dispatch(session, spec, raw, actor=actor, now=now)
+                d = _dispatch(session, spec, raw, actor=actor, now=now)
+                report.ingested, report.updated = d.ingested, d.updated
+                if d.refused:
+                    q_new, q_seen, reasons = _quarantine_rows(
+                        session, spec, raw, _refused_frame(raw, d.refused), batch_id, now
+                    )
+                    report.quarantined, report.reasons = q_new, reasons
+                    report.duplicates += q_seen
             else:
                 sites = known_sites(session) if spec.kind == "record" else None
                 extra = []

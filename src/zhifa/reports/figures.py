@@ -26,7 +26,7 @@ import importlib.util
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Date, Table, and_, case, distinct, func, select, true
@@ -309,6 +309,9 @@ define(Figure("accountability_organisational", "组织处理", "Organisational h
               "accountability", "decided_on", "unit_code", measure=Measure(where=_eq("kind", "organisational"))))
 define(Figure("accountability_judicial", "移交司法机关", "Transferred to judicial organs", "人次", "一（六）",
               "accountability", "decided_on", "unit_code", measure=Measure(where=_eq("kind", "judicial"))))
+define(Figure("survey_responses", "满意度问卷调查", "Satisfaction survey responses", "人次", "一（一）",
+              "training_survey_responses", "submitted_at", "unit_code",
+              doc="面向社会公众、服务管理对象的满意度测评答卷（training_survey_responses，按被测评单位）。"))
 define(Figure("satisfaction_rated", "满意度回访评价", "Satisfaction callbacks", "人次", "一（一）",
               "work_orders", "closed_at", "unit_code", measure=Measure(where=lambda t: (t.c.satisfaction.is_not(None),)),
               doc="工单办结后回访并评价满意度的人次（问卷调查的平台内对应）。"))
@@ -386,8 +389,8 @@ define(Figure("credit_enterprises", "涉及运输企业", "Enterprises involved"
 
 # 一（四） road administration (roads slice: tables looked up by name; NO_DATA until they exist)
 define(Figure("ads_cleared", "清理广告设施", "Advertising facilities cleared", "处", "一（四）",
-              "road_ad_clearances", "cleared_on", "unit_code", measure=Measure("sum", "count"),
-              doc="高速公路沿线广告设施清理登记（roads 切片的 road_ad_clearances 表；未建表时为无数据）。"))
+              "road_ads", "cleared_on", "unit_code", measure=Measure(where=_eq("status", "cleared")),
+              doc="高速公路沿线广告设施清理（roads 切片 road_ads，按清理日期；已清理 status=cleared）。"))
 
 # 一（五） information: off-site enforcement points
 define(Figure("wim_sites_built", "建成非现场执法点", "Off-site enforcement points built", "个", "一（五）", "sites",
@@ -409,10 +412,10 @@ define(Figure("complaint_rewards", "有奖举报兑现奖金", "Rewards paid", "
               "unit_code", measure=Measure("sum", "reward_yuan")))
 
 # 一（七） training (training slice; NO_DATA until its tables exist)
-define(Figure("training_sessions", "执法业务培训", "Training sessions", "期", "一（七）", "training_sessions", "start",
-              "unit_code", doc="training 切片的 training_sessions 表；未建表时为无数据。"))
-define(Figure("training_trainees", "培训业务骨干", "Trainees", "人次", "一（七）", "training_sessions", "start",
-              "unit_code", measure=Measure("sum", "trainees")))
+define(Figure("training_sessions", "执法业务培训", "Training sessions", "期", "一（七）", "training_sessions",
+              "starts_on", "unit_code", doc="期内开班的培训（training 切片 training_sessions，按主办单位）。"))
+define(Figure("training_trainees", "培训业务骨干", "Trainees", "人次", "一（七）", "training_attendance",
+              "completed_on", "unit_code", doc="期内完成培训的人次（training_attendance，按学员单位）。"))
 
 # 一（八） service
 define(Figure("exemptions_no_penalty", "轻微免罚", "Minor-violation exemptions", "次", "一（八）", "case_exemptions",
@@ -457,14 +460,37 @@ def ensure_models() -> None:
     _loaded = True
 
 
-def table_of(f: Figure) -> Table | None:
-    """The figure's table if the metadata declares it with every column the figure reads."""
+_DB_TABLES: dict[tuple[str, str], tuple[float, bool]] = {}
+_DB_TTL_S = 60.0
+
+
+def db_has_table(session: Session, name: str) -> bool:
+    """Whether the database holds the table (a slice declared later may not be migrated yet); cached 60 s."""
+    import time
+
+    from sqlalchemy import inspect
+
+    bind = session.get_bind()
+    key = (str(bind.engine.url), name)
+    hit = _DB_TABLES.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < _DB_TTL_S:
+        return hit[1]
+    ok = bool(inspect(session.connection()).has_table(name))
+    _DB_TABLES[key] = (now, ok)
+    return ok
+
+
+def table_of(f: Figure, session: Session | None = None) -> Table | None:
+    """The figure's table if the metadata declares it with every column the figure reads (and, given a
+    session, the database holds it): otherwise the capability does not exist here and the figure is NO_DATA."""
     ensure_models()
     t = Base.metadata.tables.get(f.table)
-    if t is None:
+    if t is None or not f.columns_needed() <= set(t.c.keys()):
         return None
-    cols = set(t.c.keys())
-    return t if f.columns_needed() <= cols else None
+    if session is not None and not db_has_table(session, f.table):
+        return None
+    return t
 
 
 def available(f: Figure) -> bool:
@@ -498,7 +524,7 @@ def _ratio(num: float, den: float) -> Value:
 
 def value(session: Session, f: Figure, scope: Scope | None, period: Period) -> Value:
     """The figure for one scope and period (None scope = the province)."""
-    t = table_of(f)
+    t = table_of(f, session)
     if t is None:
         return NO_DATA
     conds = _filters(f, t, scope, period)
@@ -522,7 +548,7 @@ def _num(v: Any) -> int | float:
 
 def by_unit(session: Session, f: Figure, period: Period, scope: Scope | None = None) -> dict[str, tuple[Any, ...]]:
     """Per unit code: (base rows, measure[, denominator])."""
-    t = table_of(f)
+    t = table_of(f, session)
     if t is None:
         return {}
     u = t.c[f.unit_col]
@@ -610,7 +636,7 @@ class RowsPage:
 def drilldown(session: Session, f: Figure, scope: Scope | None, period: Period, *, page: int = 1,
               per_page: int = 50) -> RowsPage | None:
     """The rows behind the figure (for a rate: the denominator's rows), newest first; None = no table."""
-    t = table_of(f)
+    t = table_of(f, session)
     if t is None:
         return None
     page, per_page = max(1, page), min(max(1, per_page), 500)
@@ -633,12 +659,3 @@ def get(figure_id: str) -> Figure:
     if f is None:
         raise NotFound(f"统计指标不存在：{figure_id}")
     return f
-
-
-def today_period(now: datetime) -> Period:
-    return Period("year", now.astimezone(TZ).year)
-
-
-def days_back(now: datetime, n: int) -> list[date]:
-    d = now.astimezone(TZ).date()
-    return [d - timedelta(days=i) for i in range(n - 1, -1, -1)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -89,7 +91,7 @@ def _report_page(request: Request, actor: Actor, s, period: Period, unit: str | 
         return Response(R.render_pdf(data), media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="report-{data["unit_code"]}-{period.code}.pdf"'})
     if fmt == "json":
-        return Response(__import__("json").dumps(data, ensure_ascii=False, default=str), media_type="application/json")
+        return Response(json.dumps(data, ensure_ascii=False, default=str), media_type="application/json")
     base = f"{action}?unit={data['unit_code']}&" + (f"year={period.year}" if period.kind == "year" else f"period={period.code}")
     return render(request, "reports/report.html", {
         "r": data, "kind": period.kind, "year": period.year, "action": action,

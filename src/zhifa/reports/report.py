@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from zhifa.reports import figures as F
-from zhifa.reports.figures import NO_DATA, Figure, Period, Scope, UnitInfo, has_data
+from zhifa.reports.figures import Period, Scope, UnitInfo, has_data
 from zhifa.shared.access import PROVINCE_CODE
 
 
@@ -178,6 +178,7 @@ def build(session: Session, *, unit_code: str, period: Period, units: UnitInfo |
     secs["一"].sentences += [
         [T(f"{P}，{W}开展明查暗访，排查各类问题"), b.v("inspection_findings"), T("个，整改完成率达"),
          b.v("inspection_rectification_rate"), T("%，查处违法违纪人员"), b.v("accountability_total"), T("人次。")],
+        [T("面向社会公众、服务管理对象等开展满意度问卷调查"), b.v("survey_responses"), T("人次；")],
         [T("工单办结后回访评价"), b.v("satisfaction_rated"), T("人次，满意率"), b.v("satisfaction_rate"), T("%，其中"),
          b.top("satisfaction_rate", 3), T("等地满意度位居前列"), *b.own_rank("satisfaction_rate"), T("。")],
     ]
@@ -244,7 +245,7 @@ def build(session: Session, *, unit_code: str, period: Period, units: UnitInfo |
     for f in F.FIGURES.values():
         cur, old = b.val(f.id), b.val(f.id, prev)
         table.append({"id": f.id, "label": f.label, "label_en": f.label_en, "unit": f.unit, "section": f.section,
-                      "table": f.table, "available": F.available(f), "value": _j(cur), "previous": _j(old),
+                      "table": f.table, "available": F.table_of(f, session) is not None, "value": _j(cur), "previous": _j(old),
                       "yoy": _j(F.yoy(cur, old)), "doc": f.doc})
     charts = []
     for fid in CHART_FIGURES:

@@ -72,10 +72,10 @@ def populate(session: Session, *, year: int = 2022, scale: int = 1, seed: int = 
     for y, frac in ((year, 1.0), (year - 1, previous_fraction)):
         n = max(1, int(scale * frac))
 
-        def dt() -> datetime:
+        def dt(y: int = y) -> datetime:
             return _dt(rng, y)
 
-        def d() -> date:
+        def d(y: int = y) -> date:
             return _d(rng, y)
 
         # sites: WIM points and video points, built across years
@@ -231,6 +231,38 @@ def populate(session: Session, *, year: int = 2022, scale: int = 1, seed: int = 
                              "approval_no": "审-1" if st == "approved" else None, "signboard": st == "approved",
                              "registered_on": reg, "removed_on": reg + timedelta(days=10) if st == "removed" else None})
 
+        # roads (advertising clean-up) and training (sessions, attendance, satisfaction surveys)
+        for _ in range(10 * n):
+            st = rng.choice(("to_clear", "cleared", "cleared", "approved"))
+            u = unit()
+            reg = dt()
+            add("road_ads", {"ad_id": nid("AD"), "unit_code": u, "city_code": u[:4] + "00", "owner": "某广告公司",
+                             "kind": "单立柱", "lon": 113.0, "lat": 34.0, "status": st, "registered_at": reg,
+                             "cleared_on": d() if st == "cleared" else None, "updated_at": reg})
+        course = nid("TC")
+        add("training_courses", {"course_id": course, "title": "执法业务", "category": "law", "hours": 8.0,
+                                 "mode": "offline", "unit_code": "410000", "created_at": dt()})
+        for _ in range(3 * n):
+            sid, s0 = nid("TS"), d()
+            add("training_sessions", {"session_id": sid, "course_id": course, "unit_code": unit(), "starts_on": s0,
+                                      "ends_on": s0 + timedelta(days=2), "place": "郑州", "created_at": dt()})
+            for k in range(rng.randrange(5, 25)):
+                add("training_attendance", {"attendance_id": nid("TA"), "session_id": sid, "username": f"u{k}",
+                                            "unit_code": unit(), "hours": 8.0, "completed_on": s0 + timedelta(days=2),
+                                            "recorded_at": dt()})
+        survey = nid("SV")
+        add("training_surveys", {"survey_id": survey, "unit_code": "410000", "year": y, "title": "满意度测评",
+                                 "questions": ["总体满意度"], "open": True, "created_at": dt()})
+        for _ in range(25 * n):
+            add("training_survey_responses", {"response_id": nid("SR"), "survey_id": survey, "unit_code": unit(),
+                                              "scores": [rng.randrange(1, 6)], "comment": "",
+                                              "respondent": rng.choice(("public", "party")), "submitted_at": dt()})
+
+    from zhifa.reports.figures import db_has_table, ensure_models
+
+    ensure_models()
+    for table in [t for t in out if t not in Base.metadata.tables or not db_has_table(session, t)]:
+        del out[table]  # a slice not in this database: its rows are not written and not returned
     for table, rows in out.items():
         t = Base.metadata.tables[table]
         for i in range(0, len(rows), 2000):

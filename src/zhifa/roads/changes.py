@@ -22,6 +22,7 @@ import io
 import json
 import math
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from typing import Any
 
 import numpy as np
 import rasterio
-from rasterio.errors import RasterioError
+from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.features import shapes
 from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
@@ -49,12 +50,13 @@ class DetectParams:
     version: str = "cd-1"
     block: int = 1024
     halo: int = 16
-    min_diff: float = 28.0  # grey levels above the normalised earlier image
+    min_diff: float = 30.0  # grey levels above the normalised earlier image
     noise_k: float = 5.0  # ... and at least this many robust sigmas of the block's difference
     min_area_m2: float = 30.0
     max_pixels: int = 400_000_000  # 20 000 × 20 000
     max_bytes: int = 4 * 1024**3
     workers: int = 2
+    norm_context: int = 1024  # pixels: the least window over which gain and offset are fitted
 
 
 @dataclass(frozen=True)
@@ -132,17 +134,25 @@ def _robust_sigma(x: np.ndarray) -> float:
     return 1.4826 * float(np.median(np.abs(x - med))) or 1.0
 
 
-def change_mask(a: np.ndarray, b: np.ndarray, params: DetectParams) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean mask of brightening change and the smoothed normalised difference, for one block."""
-    af = a.astype(np.float32)
-    bf = b.astype(np.float32)
-    step = max(1, int(math.sqrt(af.size / 65536)))
-    sa, sb = af[::step, ::step].ravel(), bf[::step, ::step].ravel()
+def radiometric_fit(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Gain and offset that map the earlier image's grey levels onto the later one's (robust: quartiles)."""
+    step = max(1, int(math.sqrt(a.size / 65536)))
+    sa, sb = a[::step, ::step].ravel(), b[::step, ::step].ravel()
     qa = np.percentile(sa, [25, 50, 75])
     qb = np.percentile(sb, [25, 50, 75])
     gain = float((qb[2] - qb[0]) / (qa[2] - qa[0])) if qa[2] > qa[0] else 1.0
     gain = min(max(gain, 0.5), 2.0)
-    offset = float(qb[1] - gain * qa[1])
+    return gain, float(qb[1] - gain * qa[1])
+
+
+def change_mask(a: np.ndarray, b: np.ndarray, params: DetectParams,
+                fit: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean mask of brightening change and the smoothed normalised difference, for one block.
+    `fit` (gain, offset) comes from a wider context when the block is small."""
+    af = a.astype(np.float32)
+    bf = b.astype(np.float32)
+    step = max(1, int(math.sqrt(af.size / 65536)))
+    gain, offset = fit or radiometric_fit(af, bf)
     raw = (bf - offset) / gain - af
     diff = uniform_filter(raw, size=3)
     # sensor noise from neighbouring-pixel differences (insensitive to parcel-level crop changes);
@@ -170,7 +180,18 @@ def _process_block(path_a: Path, path_b: Path, info: PairInfo, blk: tuple[int, i
     with rasterio.open(path_a) as da, rasterio.open(path_b) as db:
         a = da.read(1, window=win)
         b = db.read(1, window=win)
-    mask, diff = change_mask(a, b, params)
+        fit = None
+        if min(win.width, win.height) < params.norm_context:
+            # a small block: gain and offset from a wider context, read decimated (bounded memory)
+            half = params.norm_context // 2
+            cr, cc = r0 + h // 2, c0 + w // 2
+            cr0, cc0 = max(0, cr - half), max(0, cc - half)
+            cwin = Window(cc0, cr0, min(info.width, cc + half) - cc0, min(info.height, cr + half) - cr0)
+            k = max(1, int(max(cwin.width, cwin.height) // 256))
+            shape_ = (max(1, int(cwin.height // k)), max(1, int(cwin.width // k)))
+            fit = radiometric_fit(da.read(1, window=cwin, out_shape=shape_).astype(np.float32),
+                                  db.read(1, window=cwin, out_shape=shape_).astype(np.float32))
+    mask, diff = change_mask(a, b, params, fit)
     core = (slice(r0 - hr0, r0 - hr0 + h), slice(c0 - hc0, c0 - hc0 + w))
     m = mask[core]
     d = diff[core]
@@ -186,7 +207,7 @@ def _process_block(path_a: Path, path_b: Path, info: PairInfo, blk: tuple[int, i
 
     m8 = m.astype(np.uint8)
     m8 = sieve(m8, size=max(2, int(params.min_area_m2 / px_area / 4)), connectivity=4)
-    for geom, val in shapes(m8, mask=m8.astype(bool), transform=wt, connectivity=4):
+    for geom, val in shapes(m8, transform=wt, connectivity=4):
         if val != 1:
             continue
         poly = shape(geom)
@@ -214,7 +235,9 @@ def detect(path_a: Path, path_b: Path, zones: Sequence[tuple[str, ZoneGeometry]]
     edge: list[tuple[BaseGeometry, float]] = []
     done = 0
     workers = max(1, min(params.workers, os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as ex:
+    with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=workers) as ex:
+        # rasterio's in-memory datasets for polygonising plain arrays have no geotransform: harmless
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
         for i_, e_ in ex.map(lambda blk: _process_block(path_a, path_b, info, blk, params), blocks):
             inner.extend(i_)
             edge.extend(e_)

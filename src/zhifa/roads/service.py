@@ -8,7 +8,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +163,7 @@ DEMO_ROADS: tuple[dict[str, Any], ...] = (
     {"road_id": "G4-XC", "code": "G4", "name": "京港澳高速", "section": "许昌段 K730–K745", "road_class": "expressway",
      "unit_code": "411000", "coords": [(113.808, 34.095), (113.815, 34.050), (113.822, 34.000), (113.830, 33.960)]},
     {"road_id": "S312-LY", "code": "S312", "name": "省道312线", "section": "洛阳偃师段 K12–K26", "road_class": "provincial",
-     "unit_code": "410381", "coords": [(112.700, 34.720), (112.760, 34.727), (112.830, 34.731), (112.880, 34.735)]},
+     "unit_code": "410307", "coords": [(112.700, 34.720), (112.760, 34.727), (112.830, 34.731), (112.880, 34.735)]},
     {"road_id": "X021-KF", "code": "X021", "name": "县道021线", "section": "开封祥符段 K0–K9", "road_class": "county",
      "unit_code": "410212", "coords": [(114.420, 34.800), (114.460, 34.780), (114.500, 34.765)]},
     {"road_id": "Y008-NY", "code": "Y008", "name": "乡道008线", "section": "南阳卧龙段 K0–K6", "road_class": "township",
@@ -195,12 +195,16 @@ def _valid_uuid(value: str, what: str) -> str:
         raise ValidationFailed(f"{what}标识不正确") from exc
 
 
+CLOCK_SKEW = timedelta(minutes=10)  # a handheld's clock may run this far ahead of the server's
+
+
 def _aware(ts: datetime | None, now: datetime) -> datetime:
+    """The handheld's own time of the record (it may be uploaded hours later); naive = Asia/Shanghai."""
     if ts is None:
         return now
     ts = ts.replace(tzinfo=TZ) if ts.tzinfo is None else ts
-    if ts > now.replace(microsecond=0) + __import__("datetime").timedelta(minutes=10):
-        raise ValidationFailed("记录时间晚于服务器时间")
+    if ts > now + CLOCK_SKEW:
+        raise ValidationFailed("记录时间晚于服务器时间，请校准手持终端时钟")
     return ts
 
 

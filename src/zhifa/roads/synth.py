@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 

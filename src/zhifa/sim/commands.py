@@ -14,7 +14,42 @@ from rich.table import Table
 console = Console()
 
 
-def load_leads(rule: str) -> "pl.DataFrame":  # noqa: F821
+def _score_trace_back(truth):  # type: ignore[no-untyped-def]
+    """Loading-source attribution: trace-back tasks against the truth's loading sources."""
+    import polars as pl
+    from sqlalchemy import select
+
+    from zhifa.bootstrap import build
+    from zhifa.db.session import unit_of_work
+    from zhifa.overload.orm import TraceBackTask as T
+    from zhifa.shared.clock import aware
+    from zhifa.sim.score import score_attribution
+
+    c = build()
+    with unit_of_work(c.db) as s:
+        rows = s.execute(select(T.plate, T.plate_color, T.weighed_at, T.source_enterprise_id)).all()
+    tasks = pl.DataFrame([(r[0], r[1], aware(r[2]), r[3]) for r in rows], orient="row",
+                         schema={"plate": pl.String, "plate_color": pl.String,
+                                 "weighed_at": pl.Datetime("us", "Asia/Shanghai"), "source_enterprise_id": pl.String})
+    return score_attribution(truth, tasks).as_dict()
+
+
+def _score_intercept(truth):  # type: ignore[no-untyped-def]
+    """Watch-list interception: recall of watch-listed vehicles, false hits, exit predictions."""
+    from zhifa.bootstrap import build
+    from zhifa.db.session import unit_of_work
+    from zhifa.interception.score import score_intercept
+
+    c = build()
+    with unit_of_work(c.db) as s:
+        return score_intercept(s, truth).as_dict()
+
+
+# scores that are not precision/recall of one lead rule
+SPECIAL_SCORES = {"trace_back": _score_trace_back, "intercept": _score_intercept}
+
+
+def load_leads(rule: str) -> pl.DataFrame:  # noqa: F821
     """Leads of one rule from the SQL `leads` table (rule, plate, plate_color, start, end)."""
     import polars as pl
     from sqlalchemy import select
@@ -94,6 +129,13 @@ def register(app: typer.Typer) -> None:
         from sqlalchemy.exc import SQLAlchemyError
 
         t = pl.read_parquet(truth)
+        if rule in SPECIAL_SCORES:
+            result = SPECIAL_SCORES[rule](t)
+            if as_json:
+                typer.echo(json.dumps(result, ensure_ascii=False, default=str))
+            else:
+                console.print(f"{rule}: " + ", ".join(f"{k} {v}" for k, v in result.items()))
+            return
         try:
             leads = load_leads(rule)
         except SQLAlchemyError as exc:

@@ -29,15 +29,33 @@ import numpy as np
 import polars as pl
 
 from zhifa.sim.model import (
-    BLACK, BUS, CAR, HAZMAT, OVERSIZE, RECORD_COLUMNS, REGISTRY_COLUMNS, RIDE,
-    TAG_BEYOND, TAG_EXCEEDS, TAG_KIND, TAG_NO_PERMIT, TAG_NONE, TAG_OFF_ROUTE, TAG_OFF_WINDOW, TAXI, TRUCK,
-    TRUTH_COLUMNS, SimConfig, SimReport,
+    BLACK,
+    BUS,
+    CAR,
+    HAZMAT,
+    OVERSIZE,
+    RECORD_COLUMNS,
+    REGISTRY_COLUMNS,
+    RIDE,
+    TAG_BEYOND,
+    TAG_EXCEEDS,
+    TAG_KIND,
+    TAG_NO_PERMIT,
+    TAG_NONE,
+    TAG_OFF_ROUTE,
+    TAG_OFF_WINDOW,
+    TAXI,
+    TRUCK,
+    TRUTH_COLUMNS,
+    SimConfig,
+    SimReport,
 )
 from zhifa.sim.network import CITIES, RawNetwork, SimNetwork, load_network
 from zhifa.sim.noise import arrival_lag_s, misread
 from zhifa.sim.population import COLORS, KINDS, Population, build_enterprises, build_population
 
 TZ_NAME = "Asia/Shanghai"
+UNLOAD_S = 6 * 3600.0  # a truck turned back at an entry weighing unloads before its next trip
 DAY = 86400.0
 Progress = Callable[[str, int, int], None]
 
@@ -105,7 +123,9 @@ class _World:
         pools[BLACK] = max(3, round(cfg.illegal_per_scale * scale))
         self.pools = pools
         n_goods = pools[TRUCK] + pools[HAZMAT] + pools[OVERSIZE]
-        self.ent = build_enterprises(rng, {
+        # loading sources sit in counties that have a toll station (trucks enter the expressway near them)
+        source_units = np.unique(net.unit_code[net.stations].astype(str))
+        self.ent = build_enterprises(rng, source_units=source_units, sizes={
             "transport": max(3, n_goods // 25), "passenger": max(2, (pools[BUS] + pools[TAXI]) // 20),
             "hazmat": max(2, pools[HAZMAT] // 15), "loading_source": max(36, round(400 * scale)),
             "ride_hailing_platform": 5, "repair": max(3, round(60 * scale)),
@@ -145,9 +165,9 @@ class _World:
         rng, S = self.rng, self.S
         veh = self.pop.idx(BLACK)
         n = len(veh)
-        n_points = max(1, n // 4)  # gathering points shared by groups of vehicles
+        n_points = max(1, n // 4)  # gathering points (黑组客点) shared by groups of vehicles
         points = rng.choice(S, size=n_points, replace=n_points > S)
-        home = points[rng.integers(0, n_points, n)]
+        home = np.where(rng.random(n) < 0.6, points[rng.integers(0, n_points, n)], rng.integers(0, S, n))
         cand = self.ok[home] & (self.D[home] >= 80e3) & (self.D[home] <= 250e3)
         cand = np.where(cand.any(axis=1)[:, None], cand, self.ok[home])
         key = np.where(cand, rng.random(cand.shape), -1.0)
@@ -215,26 +235,40 @@ class _World:
         self.watch_decoy = chosen[n_w:]
         self.travel_p = np.full(self.pop.n, self.cfg.travel_share)
         self.travel_p[self.watch_active] = 0.8
+        self.busy = np.full(self.pop.n, -np.inf)  # end of each vehicle's last trip so far
+        cars = self.pop.idx(CAR)
+        self.commuter = np.zeros(self.pop.n, dtype=bool)
+        self.commuter[cars[rng.random(len(cars)) < 0.03]] = True
+        k = int(self.commuter.sum())
+        self.home_pair = np.full(self.pop.n, -1, dtype=np.int64)
+        self.home_pair[self.commuter] = self.pick_pairs(self.ok & (self.D >= 30e3) & (self.D <= 120e3), k, CAR)
+        self.home_hour = np.zeros(self.pop.n)
+        self.home_hour[self.commuter] = rng.uniform(6.5, 8.5, k) * 3600
+        self.travel_p[self.commuter] = 0.9
 
     def _setup_sources(self) -> None:
         ent = self.ent
         m = ent["kind"] == "loading_source"
         ids, units, key = ent["enterprise_id"][m], ent["unit_code"][m], ent["key_source"][m]
         order = np.lexsort((~key, units))
-        self.src_ids, self.src_units = ids[order], units[order].astype(str)
+        self.src_ids, self.src_units, self.src_key = ids[order], units[order].astype(str), key[order].astype(bool)
 
     def source_of(self, site_idx: np.ndarray) -> np.ndarray:
-        """A loading source in the unit of the given site (the first key source there if any)."""
+        """Where an overloaded truck loaded: a registered source in the county of its entry station, a key
+        source twice as likely as another; "" where the county has none (loaded somewhere unregistered)."""
         u = self.net.unit_code[site_idx].astype(str)
-        u = np.where(np.isin(u, self.src_units), u, self.src_units[0])
         lo = np.searchsorted(self.src_units, u, side="left")
         hi = np.searchsorted(self.src_units, u, side="right")
-        pos = lo + (self.rng.random(len(u)) * np.maximum(hi - lo, 1) * 0.5).astype(np.int64)
-        return self.src_ids[np.minimum(pos, hi - 1)]
+        out = np.full(len(u), "", dtype=object)
+        for k in np.flatnonzero(hi > lo):
+            ids, key = self.src_ids[lo[k]:hi[k]], self.src_key[lo[k]:hi[k]]
+            w = np.where(key, 2.0, 1.0)
+            out[k] = ids[int(self.rng.choice(len(ids), p=w / w.sum()))]
+        return out
 
     # -- one day's trips ------------------------------------------------------------------------
     def day_trips(self, d: int) -> dict[str, np.ndarray]:
-        rng, S, pop, cfg = self.rng, self.S, self.pop, self.cfg
+        rng, S, pop = self.rng, self.S, self.pop
         base = d * DAY
         blocks: list[dict[str, np.ndarray]] = []
         for c in (CAR, TAXI, RIDE, TRUCK, HAZMAT):
@@ -244,12 +278,19 @@ class _World:
             pair = rng.choice(S * S, size=n, p=self.od[c])
             prof = TRUCK_PROFILE if c in (TRUCK, HAZMAT) else CAR_PROFILE
             t0 = base + (rng.choice(24, size=n, p=prof / prof.sum()) + rng.random(n)) * 3600
+            t0 = np.maximum(t0, self.busy[veh] + 1800.0)  # not before yesterday's last trip ended
             v = self.speed(c, n)
-            out = _trips(n, veh=veh, p1=pair, t0=t0, v=v)
-            blocks.append(out)
+            dwell = rng.uniform(0.5, 6.0, n) * 3600
             ret = rng.random(n) < RETURN_P[c]
+            # commuters (decoys for 黑客车): the same OD at a regular hour, back after a working day
+            com = self.commuter[veh]
+            pair = np.where(com, self.home_pair[veh], pair)
+            t0 = np.where(com, base + self.home_hour[veh] + rng.normal(0, 600, n), t0)
+            dwell = np.where(com, rng.uniform(8.0, 10.0, n) * 3600, dwell)
+            ret |= com
+            blocks.append(_trips(n, veh=veh, p1=pair, t0=t0, v=v))
             rp = (pair % S) * S + pair // S
-            t_back = t0 + self.D.ravel()[pair] / v + rng.uniform(0.5, 6.0, n) * 3600
+            t_back = t0 + self.D.ravel()[pair] / v + dwell
             blocks.append(_trips(int(ret.sum()), veh=veh[ret], p1=rp[ret], t0=t_back[ret], v=self.speed(c, int(ret.sum()))))
         # buses: whitelisted line, out and back at a regular hour
         go = rng.random(len(self.bus)) < 0.85
@@ -263,6 +304,13 @@ class _World:
         blocks.extend(self._oversize_trips(d, base))
         trips = _concat(blocks)
         self._loads(trips)
+        # a truck turned back at an entry (劝返) makes no later trip that day
+        first_refusal = np.full(pop.n, np.inf)
+        np.minimum.at(first_refusal, trips["veh"][trips["refused"]], trips["t0"][trips["refused"]])
+        keep = trips["t0"] <= first_refusal[trips["veh"]]
+        trips = {k: v[keep] for k, v in trips.items()}
+        np.maximum.at(self.busy, trips["veh"], trips["t0"] + self.trip_duration(trips))
+        np.maximum.at(self.busy, trips["veh"][trips["refused"]], trips["t0"][trips["refused"]] + UNLOAD_S)
         self._weighings(trips, base)
         self._gps_gaps(trips)
         return trips
@@ -372,19 +420,25 @@ def explode(net: SimNetwork, t: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Node rows (trip, site, distance, time, position, last) ordered by trip then distance."""
     p1, p2 = t["p1"], t["p2"]
     L1 = net.pair_len[p1]
-    L2 = np.where(p2 >= 0, net.pair_len[np.maximum(p2, 0)] - 1, 0)
+    two = (p2 >= 0) & ~t["refused"]
+    L2 = np.where(two, net.pair_len[np.maximum(p2, 0)] - 1, 0)
     L = np.where(t["refused"], 1, L1 + L2)
-    trip = np.repeat(np.arange(len(p1)), L)
+    total = int(L.sum())
     first = np.cumsum(L) - L
-    pos = np.arange(int(L.sum())) - np.repeat(first, L)
-    l1 = L1[trip]
-    in1 = pos < l1
-    off1 = net.pair_offsets[p1[trip]] + pos
-    off2 = net.pair_offsets[np.maximum(p2, 0)[trip]] + pos - l1 + 1
-    flat = np.where(in1, off1, np.minimum(off2, len(net.path_nodes) - 1))
-    dist = net.path_dist_m[flat] + np.where(in1, 0.0, net.pair_dist_m[p1[trip]])
+    trip = np.repeat(np.arange(len(p1)), L)
+    pos = np.arange(total) - np.repeat(first, L)
+    flat = np.repeat(net.pair_offsets[p1], L) + pos
+    extra = np.zeros(total)
+    k = np.flatnonzero(two)
+    if len(k):  # second legs (detours): rows first+L1 .. first+L-1 of those trips
+        n2 = L2[k]
+        r = np.repeat(first[k] + L1[k], n2) + np.arange(int(n2.sum())) - np.repeat(np.cumsum(n2) - n2, n2)
+        j = np.repeat(np.arange(len(k)), n2)
+        flat[r] = net.pair_offsets[p2[k]][j] + (pos[r] - L1[k][j] + 1)
+        extra[r] = net.pair_dist_m[p1[k]][j]
+    dist = net.path_dist_m[flat] + extra
     return dict(trip=trip, node=net.path_nodes[flat].astype(np.int64), dist=dist,
-                time=t["t0"][trip] + dist / t["v"][trip], pos=pos, last=pos == L[trip] - 1)
+                time=np.repeat(t["t0"], L) + dist / np.repeat(t["v"], L), pos=pos, last=pos == np.repeat(L - 1, L))
 
 
 class _Out:
@@ -407,7 +461,11 @@ class _Out:
                 self.write(table, int(dv))
 
     def write(self, table: str, dv: int) -> None:
-        df = pl.concat(self.frames.pop((table, dv))).sort("_arr", maintain_order=True).select(RECORD_COLUMNS[table])
+        parts = self.frames.pop((table, dv))  # each part is already ordered by arrival
+        df = parts[0]
+        for p in parts[1:]:
+            df = df.merge_sorted(p, key="_arr")
+        df = df.select(RECORD_COLUMNS[table])
         path = self.out / "records" / table / f"{self.start + timedelta(days=dv):%Y-%m-%d}.parquet"
         if path.exists():  # a day is written once; records of a written day would be lost
             raise RuntimeError(f"{path} written twice")
@@ -454,44 +512,52 @@ def _records(w: _World, t: dict[str, np.ndarray], d: int, out: _Out, truth_veh: 
             s = s.scatter(np.flatnonzero(empty), "")
         return s, ~(mis | empty)
 
-    def finish(table: str, cols: dict, t_event: np.ndarray, veh: np.ndarray, ok: np.ndarray) -> None:
-        n = len(t_event)
-        arr = np.round((t_event + arrival_lag_s(rng, n, cfg.lag_median_s, cfg.lag_tail_share)) * 1000).astype(np.int64)
+    def arrival(t_event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Order of arrival at the centre (event + feed lag) and the sorted arrival times (ms)."""
+        arr = np.round((t_event + arrival_lag_s(rng, len(t_event), cfg.lag_median_s, cfg.lag_tail_share)) * 1000)
+        order = np.argsort(arr, kind="stable")
+        return order, arr[order].astype(np.int64)
+
+    def finish(table: str, cols: dict, t_event: np.ndarray, veh: np.ndarray, ok: np.ndarray, arr: np.ndarray) -> None:
         df = pl.DataFrame(cols).with_columns(_arr=pl.Series(arr), _veh=pl.Series(veh), _ok=pl.Series(ok))
         out.add(table, df, t_event)
         ev = truth_mask[veh] & ok
         if ev.any():
             out.evidence.append(pl.DataFrame({"veh": veh[ev], "t": np.round(t_event[ev]), }).with_columns(table=pl.lit(table)))
 
-    def rid(prefix: str, n: int) -> pl.Series:
-        return pl.DataFrame({"i": np.arange(n)}).select(
+    def rid(prefix: str, seq: np.ndarray) -> pl.Series:
+        return pl.DataFrame({"i": seq}).select(
             pl.concat_str([pl.lit(f"{prefix}{tag}"), pl.col("i").cast(pl.String).str.zfill(9)])).to_series()
 
     # gantry passes
     g = net.is_gantry[rows["node"]] & (rng.random(len(rows["node"])) >= cfg.miss_rate)
     gi = np.flatnonzero(g)
+    seq, arr = arrival(rows["time"][gi])
+    gi = gi[seq]
     veh = veh_of_row[gi]
     obu = pop.obu[veh]
     plate, ok = read_plates(veh, ~obu)
     goods_or_bus = pop.vclass[veh] >= 3
     finish("gantry_pass", {
-        "record_id": rid("GP", len(gi)), "gantry_id": sites.gather(rows["node"][gi]),
+        "record_id": rid("GP", seq), "gantry_id": sites.gather(rows["node"][gi]),
         "pass_time": _ts(rows["time"][gi], epoch_us), "plate": plate, "plate_color": colors.gather(veh),
         "vehicle_class": pop.vclass[veh], "axle_count": pl.Series(pop.axles[veh]).set(pl.Series(~goods_or_bus & ~obu & (rng.random(len(veh)) < 0.2)), None),
         "direction": net.direction[rows["node"][gi]].astype(np.int64),
         "media": _pick(("cpc", "obu"), obu),
-    }, rows["time"][gi], veh, ok)
+    }, rows["time"][gi], veh, ok, arr)
 
     # toll entries and exits
     ent = np.flatnonzero(rows["pos"] == 0)
     ext = np.flatnonzero(rows["last"] & ~t["refused"][rows["trip"]])
-    ent_trip, ext_trip = rows["trip"][ent], rows["trip"][ext]
+    ent_trip = rows["trip"][ent]
     entry_site = np.full(n_trips, -1)
     entry_site[ent_trip] = rows["node"][ent]
     ti = np.concatenate([ent, ext])
+    seq, arr = arrival(rows["time"][ti])
+    ti = ti[seq]
     tt = rows["trip"][ti]
     veh = t["veh"][tt]
-    is_entry = np.arange(len(ti)) < len(ent)
+    is_entry = seq < len(ent)
     obu = pop.obu[veh]
     plate, ok = read_plates(veh, ~obu, 0.25)
     goods = np.isin(pop.cat[veh], [TRUCK, HAZMAT, OVERSIZE])
@@ -499,18 +565,20 @@ def _records(w: _World, t: dict[str, np.ndarray], d: int, out: _Out, truth_veh: 
     lane_no = rng.integers(1, 6, len(ti))
     lane = pl.concat_str([_pick(("MTC", "ETC"), obu), pl.Series(lane_no).cast(pl.String).str.zfill(2)])
     finish("toll_txn", {
-        "record_id": rid("TX", len(ti)), "station_id": sites.gather(rows["node"][ti]),
+        "record_id": rid("TX", seq), "station_id": sites.gather(rows["node"][ti]),
         "lane": pl.select(lane).to_series(), "event": _pick(("exit", "entry"), is_entry),
         "event_time": _ts(rows["time"][ti], epoch_us), "plate": plate, "plate_color": colors.gather(veh),
         "vehicle_class": pop.vclass[veh], "axle_count": pop.axles[veh],
         "gross_weight_kg": pl.Series(weigh).set(pl.Series(~(is_entry & goods)), None),
         "entry_station_id": sites.gather(np.maximum(entry_site[tt], 0)).set(pl.Series(is_entry), None),
         "entry_time": _ts(t["t0"][tt], epoch_us).set(pl.Series(is_entry), None),
-    }, rows["time"][ti], veh, ok)
+    }, rows["time"][ti], veh, ok, arr)
 
     # WIM on the feeder road before the entry
     wi = np.flatnonzero(t["wim"] >= 0)
     if len(wi):
+        seq, arr = arrival(t["t0"][wi] + t["wim_dt"][wi])
+        wi = wi[seq]
         veh = t["veh"][wi]
         n = len(wi)
         axles = pop.axles[veh]
@@ -522,7 +590,7 @@ def _records(w: _World, t: dict[str, np.ndarray], d: int, out: _Out, truth_veh: 
         aw[np.arange(n), axles - 1] += gross - aw.sum(axis=1)
         tw = t["t0"][wi] + t["wim_dt"][wi]
         plate, ok = read_plates(veh, np.ones(n, dtype=bool))
-        ids = rid("WM", n)
+        ids = rid("WM", seq)
         kinds = _pick(tuple(KINDS), pop.kind[veh])
         wdf = pl.DataFrame({"w": aw, "a": axles, "id": ids})
         finish("wim", {
@@ -539,16 +607,18 @@ def _records(w: _World, t: dict[str, np.ndarray], d: int, out: _Out, truth_veh: 
             "lane": pl.Series(rng.integers(1, 4, n)).cast(pl.String),
             "evidence": wdf.select(pl.concat_str([pl.lit('["'), pl.col("id"), pl.lit('_1.jpg","'), pl.col("id"),
                                                   pl.lit('_2.jpg","'), pl.col("id"), pl.lit('.mp4"]')])).to_series(),
-        }, tw, veh, ok)
+        }, tw, veh, ok, arr)
 
     # check-station static weighing
     ci = np.flatnonzero(t["chk"] >= 0)
     if len(ci):
+        seq, arr = arrival(t["t0"][ci] + t["chk_dt"][ci])
+        ci = ci[seq]
         veh = t["veh"][ci]
         n = len(ci)
         tc = t["t0"][ci] + t["chk_dt"][ci]
         finish("static_weigh", {
-            "record_id": rid("SW", n), "station_id": sites.gather(t["chk"][ci]), "measured_at": _ts(tc, epoch_us),
+            "record_id": rid("SW", seq), "station_id": sites.gather(t["chk"][ci]), "measured_at": _ts(tc, epoch_us),
             "plate": pop.plate[veh].astype(str), "plate_color": colors.gather(veh), "axle_count": pop.axles[veh],
             "vehicle_kind": _pick(tuple(KINDS), pop.kind[veh]),
             "gross_weight_kg": np.round(t["gross"][ci] * (1 + rng.normal(0, 0.003, n)) / 10).astype(np.int64) * 10,
@@ -556,7 +626,7 @@ def _records(w: _World, t: dict[str, np.ndarray], d: int, out: _Out, truth_veh: 
             "height_mm": pop.height[veh] + rng.integers(-5, 5, n),
             "officer_id": np.char.add(np.char.add("O", net.unit_code[t["chk"][ci]].astype(str)),
                                       np.char.mod("%03d", rng.integers(1, 40, n))),
-        }, tc, veh, np.ones(n, dtype=bool))
+        }, tc, veh, np.ones(n, dtype=bool), arr)
 
     # GPS points of key vehicles (两客一危) every 30–60 s while moving
     key_trip = np.isin(pop.cat[t["veh"]], [BUS, HAZMAT]) & ~t["refused"]
@@ -570,6 +640,8 @@ def _records(w: _World, t: dict[str, np.ndarray], d: int, out: _Out, truth_veh: 
         ts = t["t0"][tr] + j * np.repeat(step, cnt)
         keep = ~((ts >= t["gap_s"][tr]) & (ts <= t["gap_e"][tr]))
         tr, ts = tr[keep], ts[keep]
+        seq, arr = arrival(ts)
+        tr, ts = tr[seq], ts[seq]
         s = (ts - t["t0"][tr]) * t["v"][tr]
         krow = np.flatnonzero(key_trip[rows["trip"]])
         nkey = rows["trip"][krow] * 4e6 + rows["dist"][krow]
@@ -586,7 +658,7 @@ def _records(w: _World, t: dict[str, np.ndarray], d: int, out: _Out, truth_veh: 
             "plate": plates.gather(veh), "plate_color": colors.gather(veh), "ts": _ts(ts, epoch_us),
             "lon": np.round(lon, 6), "lat": np.round(lat, 6),
             "speed_kmh": np.round(np.maximum(0.0, t["v"][tr] * 3.6 + rng.normal(0, 3, len(tr))), 1),
-        }, ts, veh, np.ones(len(tr), dtype=bool))
+        }, ts, veh, np.ones(len(tr), dtype=bool), arr)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -601,7 +673,12 @@ def _day_truth(w: _World, t: dict[str, np.ndarray], d: int) -> pl.DataFrame:
     last = np.where(t["refused"], t["t0"], t["t0"] + dur)
     frames = []
     cat = pop.cat[veh]
-    goods = np.isin(cat, [TRUCK, HAZMAT])
+    # an oversize transport whose permit has expired travels without a valid permit: over the mass limit it
+    # is illegal over-limit transport like any truck (Order 62, rules.md §2.3), so it is overload truth too
+    lapsed = np.zeros(len(veh), dtype=bool)
+    ow = (t["tag"] == TAG_OFF_WINDOW) & (t["aux"] >= 0)
+    lapsed[ow] = w.os["expired"][t["aux"][ow]]
+    goods = np.isin(cat, [TRUCK, HAZMAT]) | lapsed
     over = np.flatnonzero(goods & (t["gross"] > pop.limit[veh]))
     if len(over):
         src = w.source_of(net.stations[t["p1"][over] // S])
@@ -725,7 +802,9 @@ def _registries(w: _World) -> dict[str, pl.DataFrame]:
     allw = np.concatenate([wa, wd])
     units = np.array([c[1] for c in CITIES])
     vf = -rng.uniform(1, 30, nw + nd).round() * DAY
-    vt = np.where(np.arange(nw + nd) < nw, (w.days + 30) * DAY - 1, -rng.uniform(1, 20, nw + nd).round() * DAY)
+    # an expired entry ended before the run, but after it began (valid_to ≥ valid_from)
+    expired_to = vf + rng.uniform(0.2, 0.9, nw + nd) * -vf
+    vt = np.where(np.arange(nw + nd) < nw, (w.days + 30) * DAY - 1, expired_to.round())
     status = np.where(np.arange(nw + nd) < nw, "active", np.where(rng.random(nw + nd) < 0.5, "expired", "cancelled"))
     vt = np.where(status == "cancelled", (w.days + 30) * DAY - 1, vt)
     watch = pl.DataFrame({

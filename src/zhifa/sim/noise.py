@@ -43,6 +43,20 @@ def from_codes(codes: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(codes.astype(np.uint32)).view(f"<U{WIDTH}").reshape(-1)
 
 
+_SMALL = np.zeros(0x10000, dtype=np.int64)
+for _i, _c in enumerate(SERIAL + "IO"):
+    _SMALL[ord(_c)] = _i + 1
+
+
+def plate_key(plates: np.ndarray, color: np.ndarray) -> np.ndarray:
+    """An exact int64 key of (plate, colour) for plates of up to 8 characters (1 CJK + 7 serial)."""
+    codes = to_codes(plates).astype(np.int64)
+    key = (codes[:, 0] & 0xFFFF) << 6
+    for k in range(1, WIDTH):
+        key = (key << 6) | _SMALL[np.minimum(codes[:, k], 0xFFFF)]
+    return key * 8 + np.asarray(color, dtype=np.int64)  # 16 + 42 bits + colour (< 8)
+
+
 def make_plates(rng: np.random.Generator, province: np.ndarray, office: np.ndarray, nev: np.ndarray) -> np.ndarray:
     """Plates: province char + office letter + 5 serial chars (ordinary) or D/F + 5 (small NEV).
 
@@ -53,7 +67,7 @@ def make_plates(rng: np.random.Generator, province: np.ndarray, office: np.ndarr
     codes[:, 1] = to_codes(office)[:, 0]
     digits = rng.integers(0, 10, size=(n, 6))
     letters = rng.integers(10, len(SERIAL), size=(n, 6))
-    use_letter = rng.random((n, 6)) < 0.15
+    use_letter = rng.random((n, 6)) < 0.3
     serial = _SERIAL_CP[np.where(use_letter, letters, digits)]
     codes[:, 2:7] = serial[:, :5]
     nev_letter = np.where(rng.random(n) < 0.8, ord("D"), ord("F")).astype(np.uint32)

@@ -11,7 +11,7 @@ import numpy as np
 
 from zhifa.sim.model import BLACK, BUS, CAR, HAZMAT, OVERSIZE, RIDE, TAXI, TRUCK, SimConfig
 from zhifa.sim.network import CITIES, SimNetwork
-from zhifa.sim.noise import make_plates
+from zhifa.sim.noise import make_plates, plate_key
 
 COLORS = np.array(["blue", "yellow", "black", "white", "green", "yellow_green", "blue_white"], dtype=object)
 BLUE, YELLOW, GREEN = 0, 1, 4
@@ -73,8 +73,10 @@ def _ids(prefix: str, n: int, start: int = 0, width: int = 6) -> np.ndarray:
     return np.array([f"{prefix}{i:0{width}d}" for i in range(start, start + n)], dtype=object)
 
 
-def build_enterprises(rng: np.random.Generator, sizes: dict[str, int]) -> dict[str, np.ndarray]:
-    """Enterprises by kind; loading sources are located at a city unit, some are key sources."""
+def build_enterprises(rng: np.random.Generator, sizes: dict[str, int],
+                      source_units: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Enterprises by kind, at a city unit; loading sources sit in one of `source_units` (counties) when
+    given, and some of them are key sources."""
     units = np.array([c[1] for c in CITIES], dtype=object)
     city_names = np.array([c[0] for c in CITIES], dtype=object)
     cols: dict[str, list[np.ndarray]] = {k: [] for k in ("enterprise_id", "name", "kind", "unit_code", "licence_no", "key_source")}
@@ -92,10 +94,14 @@ def build_enterprises(rng: np.random.Generator, sizes: dict[str, int]) -> dict[s
             names = city_names[u] + _names(rng, n) + t + np.char.mod("%03d", np.arange(n)).astype(object)
         else:
             names = city_names[u] + _names(rng, n) + np.array([suffix] * n, dtype=object)
+        unit_col = units[u]
+        if kind == "loading_source" and source_units is not None and len(source_units):
+            unit_col = np.asarray(source_units, dtype=object)[rng.integers(0, len(source_units), n)]
+            names = _names(rng, n) + t + np.char.mod("%03d", np.arange(n)).astype(object)
         cols["enterprise_id"].append(ids)
         cols["name"].append(names)
         cols["kind"].append(np.array([kind] * n, dtype=object))
-        cols["unit_code"].append(units[u])
+        cols["unit_code"].append(unit_col)
         cols["licence_no"].append(np.char.add("豫交运管许可", np.char.mod("%09d", rng.integers(0, 10**9, n))).astype(object))
         cols["key_source"].append((rng.random(n) < 0.3) if kind == "loading_source" else np.zeros(n, dtype=bool))
     return {k: np.concatenate(v) for k, v in cols.items()}
@@ -117,9 +123,8 @@ def build_population(rng: np.random.Generator, net: SimNetwork, cfg: SimConfig, 
     color = np.where(nev, GREEN, np.where(np.isin(cats, [BUS, TRUCK, HAZMAT, OVERSIZE]), YELLOW, BLUE))
     plate = make_plates(rng, province, office, nev)
     # identity (plate, colour) must be unique: redraw duplicates (a handful of passes at most)
-    for _ in range(20):
-        key = np.char.add(plate, color.astype(str))
-        _, first = np.unique(key, return_index=True)
+    for _ in range(50):
+        _, first = np.unique(plate_key(plate, color), return_index=True)
         dup = np.ones(n, dtype=bool)
         dup[first] = False
         if not dup.any():

@@ -65,12 +65,12 @@ def score(truth: pl.DataFrame, leads: pl.DataFrame, rule: str, *, window: timede
     """Precision and recall of `leads` (columns rule, plate, plate_color, start, end) for `rule`."""
     t = truth.filter(pl.col("kind") == rule).select("plate", "plate_color", "start", "end")
     lcols = ["plate", "plate_color", "start", "end"]
-    l = leads.filter(pl.col("rule") == rule).select(lcols) if "rule" in leads.columns else leads.select(lcols)
+    ld = leads.filter(pl.col("rule") == rule).select(lcols) if "rule" in leads.columns else leads.select(lcols)
     t = _aware(t, ("start", "end")).with_row_index("_t").with_columns(_p=_norm_plate("plate"))
-    l = _aware(l, ("start", "end")).with_row_index("_l").with_columns(_p=_norm_plate("plate"))
+    ld = _aware(ld, ("start", "end")).with_row_index("_l").with_columns(_p=_norm_plate("plate"))
     w = pl.duration(microseconds=int(window.total_seconds() * 1_000_000))
     pairs = (
-        l.join(t, on="_p", suffix="_t")
+        ld.join(t, on="_p", suffix="_t")
         .filter(
             (pl.col("plate_color").is_null() | (pl.col("plate_color") == "") | (pl.col("plate_color") == pl.col("plate_color_t")))
             & (pl.col("start") <= pl.col("end_t") + w)
@@ -80,7 +80,7 @@ def score(truth: pl.DataFrame, leads: pl.DataFrame, rule: str, *, window: timede
     )
     matched_leads = pairs["_l"].n_unique()
     matched_truth = pairs["_t"].n_unique()
-    n_l, n_t = l.height, t.height
+    n_l, n_t = ld.height, t.height
     return Score(
         rule=rule,
         precision=matched_leads / n_l if n_l else 0.0,
@@ -91,3 +91,45 @@ def score(truth: pl.DataFrame, leads: pl.DataFrame, rule: str, *, window: timede
         leads=n_l,
         truth=n_t,
     )
+
+
+@dataclass(frozen=True)
+class AttributionScore:
+    """Loading-source trace-back against the truth: of the traced trucks whose planted overload names a
+    registered source, the share whose top-1 inferred source is that source."""
+
+    traced: int  # trace-back tasks matched to an overload truth row with a known source
+    correct: int
+    accuracy: float
+    unmatched_tasks: int  # tasks with no overload truth row (false overload leads, or no known source)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def score_attribution(truth: pl.DataFrame, tasks: pl.DataFrame, *, window: timedelta = timedelta(minutes=30)) -> AttributionScore:
+    """`tasks`: plate, plate_color, weighed_at, source_enterprise_id (one row per trace-back task).
+
+    Each task is paired with the overload truth row of the same vehicle whose [start, end] ± window holds
+    the weighing time; its detail's `loading_source_id` is the true source ("" when the truck loaded at no
+    registered source — those rows are not scored)."""
+    import json
+
+    ov = truth.filter(pl.col("kind") == "overload").with_columns(
+        pl.col("detail").map_elements(lambda d: json.loads(d).get("loading_source_id") or "", return_dtype=pl.String)
+        .alias("true_source"),
+        _norm_plate("plate").alias("_p"),
+    ).filter(pl.col("true_source") != "")
+    if tasks.height == 0 or ov.height == 0:
+        return AttributionScore(0, 0, 0.0, tasks.height)
+    tz = pl.Datetime("us", TZ_NAME)
+    t = tasks.with_columns(_norm_plate("plate").alias("_p"), pl.col("weighed_at").cast(tz),
+                           pl.int_range(pl.len()).alias("_task"))
+    ov = ov.with_columns(pl.col("start").cast(tz), pl.col("end").cast(tz))
+    j = t.join(ov.select("_p", "plate_color", "start", "end", "true_source"), on=["_p", "plate_color"], how="inner")
+    j = j.filter((pl.col("weighed_at") >= pl.col("start") - window) & (pl.col("weighed_at") <= pl.col("end") + window))
+    per_task = j.group_by("_task").agg(
+        (pl.col("source_enterprise_id") == pl.col("true_source")).any().alias("ok"))
+    traced = per_task.height
+    correct = int(per_task["ok"].sum()) if traced else 0
+    return AttributionScore(traced, correct, correct / traced if traced else 0.0, tasks.height - traced)

@@ -240,7 +240,6 @@ def live(session: Session, *, actor: Actor, tree: UnitTree, now: Any, unit: str 
                              .where(Lead.created_at >= t0, Lead.created_at < t1)),
         "overload_today": count(sc(select(func.count()).select_from(OD), OD.unit_code)
                                 .where(OD.measured_at >= t0, OD.measured_at < t1, OD.status == "violation")),
-        "cases_overdue": count(sc(select(func.count()).select_from(Case), Case.unit_code).where(Case.overdue.is_(True))),
     }
     by_rule = [{"rule": r, "count": int(n)} for r, n in session.execute(
         sc(select(Lead.rule, func.count()), Lead.unit_code).where(Lead.created_at >= p0)
@@ -248,6 +247,7 @@ def live(session: Session, *, actor: Actor, tree: UnitTree, now: Any, unit: str 
     by_state = [{"status": st, "count": int(n), "overdue": int(o or 0)} for st, n, o in session.execute(
         sc(select(Case.status, func.count(), func.sum(case((Case.overdue.is_(True), 1), else_=0))), Case.unit_code)
         .group_by(Case.status).order_by(Case.status))]
+    kpis["cases_overdue"] = sum(x["overdue"] for x in by_state)
 
     viol = dict(session.execute(
         sc(select(OD.site_id, func.count()), OD.unit_code)

@@ -92,3 +92,12 @@ def test_the_dedup_key_is_the_same_on_a_second_run(con):
     gps = gps_every_minute("豫A88888", at(7), at(8, 5))
     ctx = S.context(con, DAY, registries(t=TRUCK), gantry_pass=passes("豫A88888", at(7, 30), 9), gps_point=gps)
     assert [d.dedup_key for d in gps_off.detect(ctx)] == [d.dedup_key for d in gps_off.detect(ctx)]
+
+
+def test_one_dark_pass_inside_a_long_gps_silence_is_a_lead(con):
+    # 25 minutes without GPS around a single gantry pass (the vehicle then left the gantry network)
+    gps = gps_every_minute("豫A88888", at(7), at(7, 55)) + gps_every_minute("豫A88888", at(8, 20), at(9))
+    rows = passes("豫A88888", at(7, 30), 4, every_min=10)  # 07:30, 07:40, 07:50, 08:00 (dark)
+    ctx = S.context(con, DAY, registries(t=TRUCK), gantry_pass=rows, gps_point=gps)
+    leads = gps_off.detect(ctx)
+    assert [lead.evidence["records"] for lead in leads] == [["豫A88888-3"]]

@@ -62,7 +62,7 @@ def test_a_private_car_shuttling_daily_between_two_cities_with_short_dwell_is_a_
     leads = illegal_passenger.detect(ctx_for(con, reg, shuttle("豫Q12345", 6)))
     assert [(d.rule, d.plate) for d in leads] == [("illegal_passenger", "豫Q12345")]
     lead = leads[0]
-    assert "6 次往返" in lead.explanation and "驻马店 ↔ 郑州" in lead.explanation
+    assert "6 次往返" in lead.explanation and "驻马店·西平站 ↔ 郑州站" in lead.explanation
     assert "不在白名单" in lead.explanation
     assert lead.unit_code == "411721" and lead.score >= 0.6
     assert len(lead.evidence["trips"]) == 12

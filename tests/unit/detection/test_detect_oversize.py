@@ -123,14 +123,48 @@ def test_findings_of_one_rule_for_one_vehicle_on_one_day_are_one_lead(con):
 @pytest.mark.parametrize(
     ("sites", "verdict"),
     [
-        (["A", "B", "C"], None),
-        (["A", "C"], None),
+        (["A", "B", "C", "D", "E"], None),
+        (["A", "C", "E"], None),
         (["A", "B", "X", "C"], "off_route"),
         (["A", "B", "X"], "off_route"),
-        (["A", "B", "C", "X"], "beyond_route"),
+        (["A", "B", "C", "D", "E", "X"], "beyond_route"),
+        (["A", "B", "C", "D", "X"], "beyond_route"),  # E not read: one missed gantry before the end
         (["Y", "A", "B"], "beyond_route"),
         (["X", "Y"], "off_route"),
     ],
 )
 def test_route_classification(sites, verdict):
-    assert classify_route(sites, ["A", "B", "C"])[0] == verdict
+    assert classify_route(sites, ["A", "B", "C", "D", "E"])[0] == verdict
+
+
+def test_exiting_at_a_station_past_the_end_of_the_route_is_beyond_route(con):
+    permit = PermitInfo(**{**PERMIT.__dict__, "route_sites": ("S1", "G1", "G2", "G3", "G4", "S2")})
+    rows = drive(["G1", "G2", "G3", "G4"], at(22, 30))
+    tolls = [S.toll("e", "S1", "entry", at(22, 20), PLATE, "yellow", 16, 6),
+             S.toll("x", "S9", "exit", at(23, 30), PLATE, "yellow", 16, 6)]
+    reg = registries(permit)
+    reg.sites["S1"] = SiteInfo("S1", "toll_station", "起点站", "410102", "410100")
+    reg.sites["S9"] = SiteInfo("S9", "toll_station", "远端站", "410225", "410100")
+    leads = oversize.detect(S.context(con, DAY, reg, gantry_pass=rows, toll_txn=tolls))
+    assert rules_of(leads) == [("oversize_beyond_route", PLATE)] and leads[0].site_id == "S9"
+
+
+def test_a_misread_plate_at_a_check_station_is_checked_against_the_vehicles_permit(con):
+    ctx = S.context(con, DAY, registries(PERMIT), static_weigh=[
+        S.static("sw1", "CS", at(23), "豫A6666G", width=3600, length=21000, height=4200, gross=58000)])
+    assert rules_of(oversize.detect(ctx)) == [("oversize_exceeds_permit", PLATE)]
+
+
+def test_a_trip_across_midnight_is_judged_whole_on_the_day_it_ends(con):
+    permit = PermitInfo(**{**PERMIT.__dict__, "route_sites": ("S1", "G1", "G2", "G3", "G4", "S2")})
+    reg = registries(permit)
+    reg.sites["S9"] = SiteInfo("S9", "toll_station", "远端站", "410225", "410100")
+    rows = drive(["G1", "G2", "G3", "G4"], at(23, 20))
+    tolls = [S.toll("x", "S9", "exit", at(0, 10, day=2), PLATE, "yellow", 16, 6)]
+    ctx = S.context(con, date(2022, 3, 2), reg, history_days=2, gantry_pass=rows, toll_txn=tolls)
+    leads = oversize.detect(ctx)
+    assert rules_of(leads) == [("oversize_beyond_route", PLATE)]
+    assert leads[0].start == at(0, 10, day=2)
+    # the run for the first day sees a compliant trip so far and reports nothing
+    ctx1 = S.context(con, DAY, reg, history_days=2, gantry_pass=rows, toll_txn=tolls)
+    assert oversize.detect(ctx1) == []

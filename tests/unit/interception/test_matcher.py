@@ -151,3 +151,31 @@ def test_hours_helpers():
         parse_hours("night")
     assert in_hours(T0.replace(hour=8), (time(8), time(18)))
     assert not in_hours(T0.replace(hour=18), (time(8), time(18)))
+
+
+def test_vectorised_probe_and_match_frame_agree_with_the_dict_path():
+    import random
+
+    import polars as pl
+
+    from zhifa.shared.plates import canonical_key
+
+    rng = random.Random(1)
+    serial = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    listed = ["豫A" + "".join(rng.choice(serial) for _ in range(5)) for _ in range(300)]
+    m = Matcher([entry(plate=p, eid=f"e{i}") for i, p in enumerate(listed)])
+    reads = [rng.choice(listed) if rng.random() < 0.2 else "豫A" + "".join(rng.choice(serial) for _ in range(5))
+             for _ in range(3000)]
+    reads[7] = reads[7][:-1] + {"8": "B", "B": "8", "0": "D", "D": "0"}.get(reads[7][-1], reads[7][-1])
+    reads[9] = None  # unreadable
+    mask = m.probe_series(pl.Series(reads, dtype=pl.String)).to_list()
+    assert [i for i, x in enumerate(mask) if x] == m.probe([r or "" for r in reads])
+    assert all(canonical_key(reads[i]) in {canonical_key(p) for p in listed} for i, x in enumerate(mask) if x)
+    frame = pl.DataFrame({"record_id": [str(i) for i in range(len(reads))], "gantry_id": ["G1"] * len(reads),
+                          "pass_time": [T0] * len(reads), "plate": reads, "plate_color": ["blue"] * len(reads)})
+    fast = {(h.record.record_id, h.entry.entry_id) for h in Matcher(m.entries()).match_frame(frame)}
+    slow = {(h.record.record_id, h.entry.entry_id) for h in Matcher(m.entries()).match_many(
+        parse_record(r) for r in frame.iter_rows(named=True))}
+    assert fast == slow and len(fast) > 500
+    m.add(entry(plate="豫A99999", eid="new"))  # the key series follows index changes
+    assert m.probe_series(pl.Series(["豫A99999"])).to_list() == [True]

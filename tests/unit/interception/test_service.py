@@ -220,7 +220,8 @@ def test_overdue_escalates_and_late_answer_counts(world, clock):
     assert by_station["S2"].answered_late == 1 and by_station["S2"].late == 1
     assert by_station["S3"].open_overdue == 1 and by_station["S3"].answered == 0
     assert by_city[CITY].watch_count == 1 and by_city[CITY].hits == 1 and by_city[CITY].tasks == 2
-    assert by_city["410600"].tasks == 1
+    assert by_city[CITY].watch_issued == 1 and by_city[CITY].hit_records == 1
+    assert by_city["410600"].tasks == 1 and by_city["410600"].watch_issued == 0  # S4 is in Hebi
     assert by_team["T-GY"].name == "巩义大队" and by_team["T-GY"].tasks == 2
 
 
@@ -261,3 +262,37 @@ def test_forwarded_lead_loop_and_completion_rate(world, clock):
         rows = svc.forwarded_completion(s, actor=ANALYST, now=clock.now())
     assert rows == [{"unit_code": COUNTY, "received": 2, "closed": 1, "closed_on_time": 1, "overdue_open": 0,
                      "completion_rate": 0.5}]
+
+
+def test_live_matcher_processes_dead_letters_and_sweeps(world, clock):
+    from zhifa.interception.live import LiveMatcher
+    from zhifa.interception.stream import MemoryStream
+
+    add(world, clock)
+    st = MemoryStream()
+    live = LiveMatcher(world, st, clock, graph=LineGraph(), sweep_every=timedelta(0))
+    clock.advance(minutes=1)
+    st.publish([{"record_id": "a", "gantry_id": "G2", "pass_time": clock.now().isoformat(), "plate": "豫A80251",
+                 "plate_color": "yellow", "vehicle_class": 15, "axle_count": 5},
+                {"record_id": "b", "gantry_id": "G2", "pass_time": clock.now().isoformat(), "plate": "豫A80251",
+                 "plate_color": "purple"}])
+    rep = live.run(block_ms=0, idle_exit=True)
+    assert (rep.hits, rep.malformed, rep.tasks_created) == (1, 1, 3)
+    assert "颜色" in st.dead[0][1]
+    clock.advance(hours=3)  # every task is past its deadline now
+    live.run(block_ms=0, idle_exit=True)
+    assert {t.escalation_level > 0 for t in tasks(world, "open").values()} == {True}
+
+
+def test_live_matcher_picks_up_new_and_revoked_entries(world, clock):
+    from zhifa.interception.live import LiveMatcher
+    from zhifa.interception.stream import MemoryStream
+
+    first = add(world, clock)
+    live = LiveMatcher(world, MemoryStream(), clock, graph=LineGraph(), refresh_every=timedelta(0))
+    assert live.refresh(force=True) == 1
+    second = add(world, clock, plate="豫B12345", color="blue")
+    with unit_of_work(world) as s:
+        svc.revoke_watch_entry(s, actor=ANALYST, entry_id=first, reason="已结案", now=clock.now())
+    assert live.refresh() == 1
+    assert [e.entry_id for e in live.matcher.entries()] == [second]

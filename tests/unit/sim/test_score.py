@@ -57,3 +57,29 @@ def test_naive_lead_times_are_shanghai_and_no_leads_scores_zero():
     empty = naive.head(0)
     s = score(TRUTH, empty, "overload")
     assert (s.precision, s.recall, s.fn) == (0.0, 0.0, 3)
+
+
+def test_attribution_counts_only_traced_trucks_with_a_known_true_source():
+    from datetime import datetime, timedelta
+
+    import polars as pl
+
+    from zhifa.shared.clock import TZ
+    from zhifa.sim.score import score_attribution
+
+    t0 = datetime(2022, 3, 1, 8, tzinfo=TZ)
+    truth = pl.DataFrame({
+        "kind": ["overload", "overload", "overload", "gps_off"],
+        "plate": ["豫A12345", "豫B22222", "豫C33333", "豫A12345"],
+        "plate_color": ["yellow"] * 4,
+        "start": [t0] * 4, "end": [t0 + timedelta(hours=1)] * 4,
+        "detail": ['{"loading_source_id": "EL1"}', '{"loading_source_id": "EL2"}', '{"loading_source_id": ""}', "{}"],
+    })
+    tasks = pl.DataFrame({
+        "plate": ["豫A12345", "豫B22222", "豫C33333", "豫D44444"],
+        "plate_color": ["yellow"] * 4,
+        "weighed_at": [t0 + timedelta(minutes=10)] * 4,
+        "source_enterprise_id": ["EL1", "EL9", "EL3", "EL4"],
+    })
+    sc = score_attribution(truth, tasks)
+    assert (sc.traced, sc.correct, sc.accuracy, sc.unmatched_tasks) == (2, 1, 0.5, 2)

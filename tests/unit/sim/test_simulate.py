@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -218,3 +218,54 @@ def test_illegal_passenger_round_trips(sim):
         mine = entries.filter(pl.col("plate") == row["plate"])
         assert set(mine["station_id"]) <= {d["route_from"], d["route_to"]}
         assert mine.height >= 2 * 2 - 1  # at least one round trip a day over two days (reads may be lost)
+
+
+def test_explode_follows_paths_including_detours():
+    from zhifa.sim.engine import explode
+    from zhifa.sim.network import SimNetwork
+
+    net = SimNetwork(NET)
+    S = net.S
+    i, x, j = 0, S // 2, S - 1
+    assert net.pair_len[i * S + x] and net.pair_len[x * S + j] and net.pair_len[i * S + j]
+    t = {"p1": np.array([i * S + j, i * S + x, i * S + j]), "p2": np.array([-1, x * S + j, -1]),
+         "t0": np.array([0.0, 100.0, 200.0]), "v": np.array([20.0, 25.0, 20.0]),
+         "refused": np.array([False, False, True])}
+    rows = explode(net, t)
+    ids = net.site_id[rows["node"]]
+    assert list(ids[rows["trip"] == 0]) == net.path(i, j)
+    assert list(ids[rows["trip"] == 1]) == net.path(i, x) + net.path(x, j)[1:]
+    assert list(ids[rows["trip"] == 2]) == net.path(i, j)[:1]  # refused at the entry
+    d = rows["dist"][rows["trip"] == 1]
+    assert (np.diff(d) > 0).all()
+    assert d[-1] == pytest.approx(net.pair_dist_m[i * S + x] + net.pair_dist_m[x * S + j])
+    assert rows["time"][rows["trip"] == 1][-1] == pytest.approx(100.0 + d[-1] / 25.0)
+    assert rows["last"].sum() == 3
+
+
+def test_refused_trucks_stop_at_the_entry(sim):
+    out, _ = sim
+    truth = pl.read_parquet(out / "truth.parquet").filter(pl.col("kind") == "overload")
+    refused = truth.filter(pl.col("detail").str.json_path_match("$.refused_at_entry") == "true")
+    assert refused.height > 0
+    passes = _records(out, "gantry_pass")
+    toll = _records(out, "toll_txn")
+    for row in refused.iter_rows(named=True):
+        day_end = row["end"] + timedelta(hours=6)  # it unloads before it travels again
+        sel = (pl.col("plate") == row["plate"]) & (pl.col("plate_color") == row["plate_color"])
+        assert passes.filter(sel & (pl.col("pass_time") >= row["end"]) & (pl.col("pass_time") <= day_end)).height == 0
+        assert toll.filter(sel & (pl.col("event") == "exit") & (pl.col("event_time") >= row["end"])
+                           & (pl.col("event_time") <= day_end)).height == 0
+
+
+def test_watchlisted_truth_matches_active_entries(sim):
+    out, _ = sim
+    wl = pl.read_csv(out / "registries" / "watchlist.csv", infer_schema=False)
+    truth = pl.read_parquet(out / "truth.parquet").filter(pl.col("kind") == "watchlisted")
+    assert truth.height > 0
+    active = wl.filter(pl.col("status") == "active")
+    assert wl.height > active.height  # expired or cancelled entries exist as negatives
+    j = truth.join(active, on=["plate", "plate_color"])
+    assert j.height == truth.height
+    for r in j.iter_rows(named=True):
+        assert r["valid_from"] <= r["start"].isoformat() <= r["valid_to"]

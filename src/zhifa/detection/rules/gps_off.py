@@ -98,7 +98,7 @@ def dark_runs(ctx: DetectContext) -> pd.DataFrame:
         sites=d.site_id.collect(),
         times=d.t.collect(),
     )
-    min_n = int(ctx.params.get("gps_min_dark_passes", 2))
+    min_n = 1  # single dark passes are kept here and judged by the length of the GPS silence
     min_s = int(ctx.params.get("gps_min_dark_seconds", 0))
     runs = runs.filter((runs.n >= min_n) & ((runs.t_end - runs.t_start) >= min_s))
     return runs.to_pandas()
@@ -127,6 +127,8 @@ def detect(ctx: DetectContext) -> list[LeadDraft]:
         return []
     gps_times = _gps_around(ctx, runs)
     reg = ctx.registries
+    min_passes = int(ctx.params.get("gps_min_dark_passes", 2))
+    min_silence = int(ctx.params.get("gps_min_silence_s", 20 * 60))
     drafts: list[LeadDraft] = []
     for r in runs.itertuples(index=False):
         order = sorted(zip(r.times, r.sites, r.records, strict=False))
@@ -136,6 +138,11 @@ def detect(ctx: DetectContext) -> list[LeadDraft]:
         pts = gps_times.get((r.plate, r.plate_color), [])
         before = max((t for t in pts if t < times[0]), default=None)
         after = min((t for t in pts if t > times[-1]), default=None)
+        silence = (after if after is not None else times[-1] + 86400) - (
+            before if before is not None else times[0] - 86400
+        )
+        if len(times) < min_passes and silence < min_silence:
+            continue  # one pass in a short silence: a late or lost report, not a switched-off terminal
         start = from_epoch(before if before is not None else times[0])
         end = from_epoch(after if after is not None else times[-1])
         v = reg.vehicles.get((r.plate, r.plate_color))

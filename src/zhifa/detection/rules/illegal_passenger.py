@@ -42,6 +42,7 @@ class Params:
     threshold: float = 0.6
     dwell_short_s: int = 2 * 3600
     gathering_min_vehicles: int = 3
+    min_short_dwell: float = 0.5  # share of far-end stays shorter than dwell_short_s
 
 
 def trips_frame(ctx: DetectContext, params: Params) -> pd.DataFrame:
@@ -68,28 +69,36 @@ def _end_label(reg: Registries, site: str, exit_site: Any, gap_or_open: bool) ->
     s = reg.sites.get(site)
     if s is not None and s.is_border and not (isinstance(exit_site, str) and exit_site):
         return f"省外（{s.name}方向）", True
-    return reg.city_of(exit_site if isinstance(exit_site, str) and exit_site else site), False
+    return (exit_site if isinstance(exit_site, str) and exit_site else site), False
 
 
 def _start_label(reg: Registries, site: str, entry_site: Any) -> tuple[str, bool]:
     s = reg.sites.get(site)
     if s is not None and s.is_border and not (isinstance(entry_site, str) and entry_site):
         return f"省外（{s.name}方向）", True
-    return reg.city_of(entry_site if isinstance(entry_site, str) and entry_site else site), False
+    return (entry_site if isinstance(entry_site, str) and entry_site else site), False
 
 
 def _whitelist_route_matches(reg: Registries, entries: list[Any], a: str, b: str) -> bool:
     """Does a licensed route (ends given as site ids, city codes or city names) join the same two places?"""
-    names = {n for n in (a, b, reg.city_name(a), reg.city_name(b)) if n}
+    def forms(place: str) -> set[str]:
+        if place in reg.sites:
+            city = reg.city_of(place)
+            return {place, city, reg.city_name(city)} - {""}
+        return {place}
 
-    def hit(x: str | None) -> bool:
+    ends = [forms(a), forms(b)]
+
+    def hit(x: str | None, names: set[str]) -> bool:
         if not x:
             return False
-        if x in reg.sites:  # a station id: compare its city
-            x = reg.city_of(x)
-        return any(x == n or x in n or n in x for n in names)
+        xs = forms(x)
+        return any(y == n or y in n or n in y for y in xs for n in names)
 
-    return any(hit(e.route_from) and hit(e.route_to) for e in entries)
+    return any(
+        (hit(e.route_from, ends[0]) and hit(e.route_to, ends[1])) or (hit(e.route_from, ends[1]) and hit(e.route_to, ends[0]))
+        for e in entries
+    )
 
 
 def score_vehicle(rows: pd.DataFrame, reg: Registries, params: Params, window_days: int) -> dict[str, Any] | None:
@@ -112,10 +121,10 @@ def score_vehicle(rows: pd.DataFrame, reg: Registries, params: Params, window_da
     ba = [t for t in on_pair if t[2] == b]
     round_trips = min(len(ab), len(ba))
     days = {from_epoch(t[0]).date() for t in on_pair}
-    # dwell: arrival at one end → next departure from that end
+    # dwell at the far end: arrival at B → next departure from B (a commuter stays the working day)
     dwells = []
     for prev, nxt in zip(on_pair, on_pair[1:], strict=False):
-        if prev[3] == nxt[2]:
+        if prev[3] == b and nxt[2] == b:
             dwells.append(nxt[0] - prev[1])
     short = sum(1 for x in dwells if x <= params.dwell_short_s)
     short_frac = short / len(dwells) if dwells else 0.0
@@ -126,12 +135,12 @@ def score_vehicle(rows: pd.DataFrame, reg: Registries, params: Params, window_da
     long_frac = sum(1 for t in on_pair if t[1] - t[0] >= 3600) / len(on_pair)
     per_week = len(on_pair) / max(window_days / 7, 1)
     score = (
-        0.30 * min(round_trips / 6, 1.0)
-        + 0.20 * min(len(days) / 5, 1.0)
-        + 0.15 * regular
-        + 0.15 * short_frac
+        0.25 * min(round_trips / 5, 1.0)
+        + 0.15 * min(len(days) / 4, 1.0)
+        + 0.30 * short_frac
+        + 0.10 * regular
         + 0.10 * max(out_frac, long_frac)
-        + 0.10 * min(per_week / 6, 1.0)
+        + 0.10 * min(per_week / 7, 1.0)
     )
     return dict(
         a=a, b=b, round_trips=round_trips, n_pair=len(on_pair), days=len(days), regular=regular,
@@ -139,6 +148,14 @@ def score_vehicle(rows: pd.DataFrame, reg: Registries, params: Params, window_da
         start=min(t[0] for t in on_pair), end=max(t[1] for t in on_pair),
         start_sites=[t[5] for t in on_pair], trip_ids=[t[6] for t in on_pair],
     )
+
+
+def _place_name(reg: Registries, place: str) -> str:
+    s = reg.sites.get(place)
+    if s is None:
+        return place
+    city = reg.city_name(s.city_code)
+    return f"{city}·{s.name}" if city and city not in s.name else s.name
 
 
 def candidate_reason(reg: Registries, plate: str, color: str, vclass: int, a: str, b: str, at: Any) -> str | None:
@@ -175,18 +192,18 @@ def detect(ctx: DetectContext) -> list[LeadDraft]:
         f = score_vehicle(rows, reg, params, window_days)
         if f is None or f["round_trips"] < params.min_round_trips or f["days"] < params.min_days:
             continue
-        if f["score"] < params.threshold:
+        if f["score"] < params.threshold or f["short_frac"] < params.min_short_dwell:
             continue
         vclass = int(rows["vehicle_class"].max())
         why = candidate_reason(reg, plate, color, vclass, f["a"], f["b"], from_epoch(f["end"]))
         if why is None:
             continue
-        a_name, b_name = reg.city_name(f["a"]), reg.city_name(f["b"])
+        a_name, b_name = _place_name(reg, f["a"]), _place_name(reg, f["b"])
         explanation = (
             f"{f['round_trips']} 次往返 {a_name} ↔ {b_name}，{window_days} 天内 {f['days']} 天出行、"
             f"共 {f['n_pair']} 趟（每周约 {f['per_week']:.1f} 趟）"
             + (f"，发车时间规律" if f["regular"] >= 0.5 else "")
-            + (f"，到达后短暂停留即返程 {f['short_frac']:.0%}" if f["short_frac"] > 0 else "")
+            + f"，到达 {b_name} 后短暂停留即返程 {f['short_frac']:.0%}"
             + (f"，出省长途 {f['out_frac']:.0%}" if f["out_frac"] > 0 else "")
             + f"；{why}。涉嫌未取得道路运输经营许可从事客运经营（《道路运输条例》第六十三条）。"
         )
@@ -201,7 +218,9 @@ def detect(ctx: DetectContext) -> list[LeadDraft]:
                 unit_code=reg.unit_of(origin_site),
                 site_id=origin_site,
                 explanation=explanation,
-                dedup_key=f"{RULE}|{color}|{plate}|{'-'.join(sorted((f['a'], f['b'])))}|{block}",
+                # anchored on the first trip seen: later runs over a sliding window keep the key for 4 weeks
+                dedup_key=f"{RULE}|{color}|{plate}|{'-'.join(sorted((f['a'], f['b'])))}|"
+                f"{from_epoch(f['start']).date().toordinal() // 28}",
                 score=round(min(1.0, f["score"]), 3),
                 evidence={
                     "trips": f["trip_ids"][:100],

@@ -27,6 +27,7 @@ from zhifa.leads.model import LeadDraft
 from zhifa.permits import rules as prules
 
 RULE_VERSION = "oversize/order62-2016/v1"
+OVERNIGHT_S = 12 * 3600  # look back into the previous evening for trips that cross midnight
 ART = "《超限运输车辆行驶公路管理规定》（交通运输部令2016年第62号）"
 
 
@@ -114,14 +115,21 @@ def measurements(ctx: DetectContext, permitted: pd.DataFrame) -> pd.DataFrame:
 
 def permitted_passes(ctx: DetectContext, permits: list[PermitInfo]) -> pd.DataFrame:
     """Labelled passes (trips) of permitted vehicles; misread plates of theirs are reconciled first."""
-    gantry = ctx.table("gantry_pass")
+    # trips that cross midnight are judged whole: the evening before the day is read too (look-back tables)
+    gantry = ctx.history.get("gantry_pass")
+    gantry = gantry if gantry is not None else ctx.table("gantry_pass")
+    toll = ctx.history.get("toll_txn")
+    toll = toll if toll is not None else ctx.table("toll_txn")
     if gantry is None or not permits:
         return pd.DataFrame()
-    toll = ctx.table("toll_txn")
+    lo = int(ctx.day_start.timestamp()) - OVERNIGHT_S
+    hi = int(ctx.day_end.timestamp())
     keys = sorted({canonical_key_py(p.plate) for p in permits})
-    gantry = gantry.filter(canonical_key_expr(gantry.plate.cast("string")).isin(keys))
+    ge = gantry.pass_time.epoch_seconds()
+    gantry = gantry.filter(canonical_key_expr(gantry.plate.cast("string")).isin(keys) & (ge >= lo) & (ge < hi))
     if toll is not None:
-        toll = toll.filter(canonical_key_expr(toll.plate.cast("string")).isin(keys))
+        te = toll.event_time.epoch_seconds()
+        toll = toll.filter(canonical_key_expr(toll.plate.cast("string")).isin(keys) & (te >= lo) & (te < hi))
     labelled, _ = build_trips(gantry, toll, TripParams(gap_s=int(ctx.params.get("trip_gap_s", 2 * 3600))))
     plates = pd.DataFrame(sorted({(p.plate, p.plate_color) for p in permits}), columns=["plate", "plate_color"])
     labelled = labelled.semi_join(ibis.memtable(plates), ["plate", "plate_color"])
@@ -160,14 +168,17 @@ def route_findings(reg: Registries, passes: pd.DataFrame, permits: list[PermitIn
             if not prules.within_hours(ts, hours):
                 out.append(Finding("oversize_off_window", plate, color, int(r.t), r.site_id, r.record_id, r.source,
                                    f"{ts:%m-%d %H:%M} 通行，不在许可通行时段 {p.allowed_hours} 内", p.permit_no))
-            if r.kind == "gantry":
-                trip_passes.append(r)
+            trip_passes.append(r)
         if permit_for_trip is None or not trip_passes:
             continue
         p = permit_for_trip
-        gantry_route = [s for s in p.route_sites if (reg.sites.get(s) is None or reg.sites[s].kind == "gantry")]
         sites = [r.site_id for r in trip_passes]
-        verdict, off = prules.classify_route(sites, gantry_route or list(p.route_sites))
+
+        def is_gantry(site: str) -> bool:
+            info = reg.sites.get(site)
+            return info.kind == "gantry" if info is not None else not site.startswith("TS")
+
+        verdict, off = prules.classify_route(sites, list(p.route_sites), is_gantry)
         if verdict is None:
             continue
         rule = "oversize_beyond_route" if verdict == "beyond_route" else "oversize_off_route"
@@ -184,11 +195,18 @@ def measurement_findings(reg: Registries, m: pd.DataFrame, permits: list[PermitI
     for p in permits:
         by_vehicle[(p.plate, p.plate_color)].append(p)
     out: list[Finding] = []
+    by_key: dict[tuple[str, str], list[PermitInfo]] = defaultdict(list)
+    for p in permits:
+        by_key[(canonical_key_py(p.plate), p.plate_color)].append(p)
     for r in m.itertuples(index=False):
         tol = TOLERANCES.get(r.source, TOLERANCES["wim"])
         ts = from_epoch(r.t)
         dims = {k: (None if pd.isna(getattr(r, k)) else int(getattr(r, k))) for k in ("length", "width", "height", "gross")}
         pv = by_vehicle.get((str(r.plate), str(r.plate_color)), [])
+        if not pv:  # an OCR misread of a permitted vehicle's plate is that vehicle (rules.md §6.5)
+            pv = by_key.get((canonical_key_py(str(r.plate)), str(r.plate_color)), [])
+            if len({p.plate for p in pv}) > 1:
+                pv = []
         if not pv:
             over = prules.is_oversize(length_mm=dims["length"], width_mm=dims["width"], height_mm=dims["height"],
                                       gross_weight_kg=None, axle_count=None, tolerance=tol.dims)
@@ -210,7 +228,7 @@ def measurement_findings(reg: Registries, m: pd.DataFrame, permits: list[PermitI
             if v is not None and lim and v > lim * (1 + f):
                 exceeded.append(f"{LABELS[k]}实测 {v} > 许可 {lim}")
         if exceeded:
-            out.append(Finding("oversize_exceeds_permit", str(r.plate), str(r.plate_color), int(r.t), r.site_id,
+            out.append(Finding("oversize_exceeds_permit", p.plate, p.plate_color, int(r.t), r.site_id,
                                r.record_id, r.source, f"{ts:%m-%d %H:%M} " + "；".join(exceeded),
                                p.permit_no))
     return out
@@ -265,5 +283,6 @@ def detect(ctx: DetectContext) -> list[LeadDraft]:
     permits = list(reg.permits)
     permitted = pd.DataFrame([(p.plate, p.plate_color) for p in permits], columns=["plate", "plate_color"])
     findings = measurement_findings(reg, measurements(ctx, permitted), permits)
-    findings += route_findings(reg, permitted_passes(ctx, permits), permits)
+    lo, hi = int(ctx.day_start.timestamp()), int(ctx.day_end.timestamp())
+    findings += [f for f in route_findings(reg, permitted_passes(ctx, permits), permits) if lo <= f.t < hi]
     return to_drafts(reg, findings)

@@ -14,6 +14,9 @@ var ASSETS = [
   "/static/vendor/htmx/htmx.min.js",
   "/static/vendor/leaflet/leaflet.js",
   "/static/vendor/leaflet/leaflet.css",
+  "/static/vendor/leaflet/images/marker-icon.png",
+  "/static/vendor/leaflet/images/marker-icon-2x.png",
+  "/static/vendor/leaflet/images/marker-shadow.png",
   "/static/img/emblem.svg",
   "/static/img/favicon.svg"
 ];

@@ -15,6 +15,7 @@
   var LIST_KEY = "zhifa.patrol.findings." + (app.getAttribute("data-officer") || "");
   var DB_NAME = "zhifa-patrol";
   var STORE = "queue";
+  var OFFICER = app.getAttribute("data-officer") || "";
   var $ = function (id) { return document.getElementById(id); };
 
   function uuid() {
@@ -55,8 +56,16 @@
       });
     });
   }
-  function enqueue(item) { return tx("readwrite", function (s) { return s.add(item); }).then(refreshCount); }
-  function allItems() { return tx("readonly", function (s) { return s.getAll(); }); }
+  // a shared handheld: each item belongs to the officer who recorded it and is sent only in their session
+  function enqueue(item) {
+    item.officer = OFFICER;
+    return tx("readwrite", function (s) { return s.add(item); }).then(refreshCount);
+  }
+  function allItems() {
+    return tx("readonly", function (s) { return s.getAll(); }).then(function (items) {
+      return items.filter(function (i) { return i.officer === OFFICER; });
+    });
+  }
   function removeItem(seq) { return tx("readwrite", function (s) { return s.delete(seq); }); }
   function putItem(item) { return tx("readwrite", function (s) { return s.put(item); }); }
 
@@ -101,6 +110,7 @@
 
   // ------------------------------------------------------------ sync
   var syncing = false;
+  var sent = 0;  // items the server accepted since the page opened (for the status line and tests)
   function setMsg(text) { $("sync-msg").textContent = text; }
 
   function sync() {
@@ -119,6 +129,8 @@
             body: JSON.stringify(item.body)
           }).then(function (r) {
             if (r.ok) {
+              sent += 1;
+              app.setAttribute("data-sent", String(sent));
               if (item.kind === "finding") { markSynced(item.body.client_uuid); }
               return removeItem(item.seq).then(function () { return true; });
             }
@@ -189,6 +201,7 @@
     $("pos-text").textContent = "定位中…";
     navigator.geolocation.getCurrentPosition(function (p) {
       setPos(p.coords.latitude, p.coords.longitude, "定位");
+      if (map) { map.setView([p.coords.latitude, p.coords.longitude], 17); }
     }, function () { $("pos-text").textContent = "定位失败，请在地图上选点"; }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   });
 
