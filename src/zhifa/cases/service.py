@@ -868,6 +868,7 @@ def sweep_deadlines(session: Session, now: datetime, *, calendar: WorkingCalenda
     ids = list(session.execute(select(Case.case_id).where(is_open, near).order_by(Case.case_id)).scalars())
     held = set(session.identity_map.keys())  # objects the caller already holds stay in the session
     reminders = overdue = 0
+    flagged: list[tuple[str, str, date, str]] = []
     prules_cache: dict[date, ProcedureRules] = {}
 
     def prules_on(day: date) -> ProcedureRules:
@@ -903,11 +904,14 @@ def sweep_deadlines(session: Session, now: datetime, *, calendar: WorkingCalenda
                     overdue += 1
                     if not case.overdue:
                         case.overdue = True
-                        audit.record(session, actor=who, action="cases.overdue", object_type="case", object_id=case.case_id,
-                                     after={"deadline": name, "due": due}, unit_code=case.unit_code, now=now)
+                        flagged.append((case.case_id, name, due, case.unit_code))
                 else:
                     reminders += 1
-        session.flush()
+        session.flush()  # the batch's alerts and flags in a few statements, then one audit event per flag
+        for case_id, name, due, unit in flagged:
+            audit.record(session, actor=who, action="cases.overdue", object_type="case", object_id=case_id,
+                         after={"deadline": name, "due": due}, unit_code=unit, now=now)
+        flagged.clear()
         for obj in list(session.identity_map.values()):  # written; let go of what this sweep loaded
             if inspect(obj).key not in held:
                 session.expunge(obj)

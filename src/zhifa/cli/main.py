@@ -33,6 +33,7 @@ COMMAND_SLICES = (
     "supervision",
     "complaints",
     "roads",
+    "training",
     "reports",
     "web",
 )

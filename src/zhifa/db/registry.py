@@ -20,6 +20,7 @@ SLICES = (
     "supervision",
     "complaints",
     "roads",
+    "training",
     "reports",
 )
 

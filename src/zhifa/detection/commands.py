@@ -76,27 +76,28 @@ def register(app: typer.Typer) -> None:
     @detect_app.command("score")
     def score(
         truth: Path = typer.Option(..., "--truth", help="the simulator's truth.parquet"),
-        day: list[str] = typer.Option(None, "--date", help="only leads starting on these days"),
+        window_min: float = typer.Option(30.0, "--window-min", help="time tolerance in minutes"),
     ) -> None:
-        """Precision and recall per rule of the stored leads against the simulator's truth."""
-        import pandas as pd
+        """Precision and recall of every detector rule against the simulator's truth (`zhifa score` per rule)."""
+        from datetime import timedelta
 
-        from zhifa.bootstrap import build
-        from zhifa.db.session import unit_of_work
+        import polars as pl
+
         from zhifa.detection.rules import RULE_CODES
-        from zhifa.detection.scoring import score_all
-        from zhifa.leads.orm import Lead
+        from zhifa.sim.commands import load_leads
+        from zhifa.sim.score import score as score_rule
 
-        tr = pd.read_parquet(truth)
-        c = build()
-        with unit_of_work(c.db) as s:
-            leads = list(s.query(Lead).all())
-        if day:
-            keep = {date.fromisoformat(x) for x in day}
-            leads = [x for x in leads if x.start.date() in keep]
-        t = Table(title="detector scores")
-        for col in ("rule", "truth", "leads", "precision", "recall"):
+        if not truth.exists():
+            console.print(f"[red]真值文件不存在[/red]: {truth}")
+            raise typer.Exit(2)
+        tr = pl.read_parquet(truth)
+        t = Table(title="检测规则得分 detector scores")
+        for col in ("rule", "truth", "leads", "precision", "recall", "tp", "fp", "fn"):
             t.add_column(col)
-        for sc in score_all(tr, leads, [r for r in RULE_CODES if r != "gathering_point"]):
-            t.add_row(sc.rule, str(sc.truth), str(sc.leads), f"{sc.precision:.3f}", f"{sc.recall:.3f}")
+        for rule in RULE_CODES:
+            if rule == "gathering_point":
+                continue  # no truth kind: reviewed by analysts
+            sc = score_rule(tr, load_leads(rule), rule, window=timedelta(minutes=window_min))
+            t.add_row(rule, str(sc.truth), str(sc.leads), f"{sc.precision:.3f}", f"{sc.recall:.3f}",
+                      str(sc.tp), str(sc.fp), str(sc.fn))
         console.print(t)

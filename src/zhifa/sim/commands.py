@@ -112,7 +112,8 @@ def register(app: typer.Typer) -> None:
     @app.command("score")
     def score_cmd(
         rule: str = typer.Argument(..., help="detector rule code = truth kind, e.g. overload"),
-        truth: Path = typer.Option(..., "--truth", help="truth.parquet written by `zhifa simulate`"),
+        truth: Path = typer.Option(None, "--truth", help="truth.parquet written by `zhifa simulate`"),
+        pairs: Path = typer.Option(None, "--pairs", help="for `changes`: image pairs from `zhifa roads generate-pairs`"),
         window_min: float = typer.Option(30.0, "--window-min", help="time tolerance in minutes"),
         as_json: bool = typer.Option(False, "--json", help="print JSON"),
     ) -> None:
@@ -123,7 +124,15 @@ def register(app: typer.Typer) -> None:
 
         from zhifa.sim.score import score
 
-        if not truth.exists():
+        if rule == "changes":  # remote-sensing change detection is scored on image pairs, not on leads
+            if pairs is None:
+                console.print("[red]zhifa score changes 需要 --pairs DIR[/red]")
+                raise typer.Exit(2)
+            from zhifa.roads.commands import score_changes_cli
+
+            score_changes_cli(pairs, as_json)
+            return
+        if truth is None or not truth.exists():
             console.print(f"[red]真值文件不存在[/red]: {truth}")
             raise typer.Exit(2)
         from sqlalchemy.exc import SQLAlchemyError
