@@ -70,10 +70,8 @@ def _canon_table() -> dict[str, str]:
 
 def canonical_key_expr(plate: ir.StringValue) -> ir.StringValue:
     """Ibis twin of `zhifa.shared.plates.canonical_key`: confusable characters folded together."""
-    out = plate
-    for src, dst in _canon_table().items():
-        out = out.replace(src, dst)
-    return out
+    table = _canon_table()
+    return plate.translate("".join(table), "".join(table.values()))
 
 
 def canonical_key_py(plate: str) -> str:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import polars as pl
 import pytest
-from interception_helpers import (
+from tests.unit.interception.interception_helpers import (
     ANALYST,
     CITY,
     CITY_ANALYST,

@@ -25,7 +25,16 @@ from typing import Any
 import pandas as pd
 
 from zhifa.detection.context import DetectContext, Registries, from_epoch
-from zhifa.detection.trajectory import TripParams, build_trips
+import ibis
+
+from zhifa.detection.trajectory import (
+    TripParams,
+    canonical_key_expr,
+    label_trips,
+    reconcile_plates,
+    trips_from_labelled,
+    unify_passes,
+)
 from zhifa.leads.model import LeadDraft
 
 RULE = "illegal_passenger"
@@ -56,11 +65,19 @@ def trips_frame(ctx: DetectContext, params: Params) -> pd.DataFrame:
     gantry = gantry.filter(gantry.vehicle_class.isin(PASSENGER_CLASSES))
     if toll is not None:
         toll = toll.filter(toll.vehicle_class.isin(PASSENGER_CLASSES))
-    _, trips = build_trips(gantry, toll, TripParams(gap_s=int(ctx.params.get("trip_gap_s", 2 * 3600))))
+    passes = unify_passes(gantry, toll)
+    # cheap first cut: a vehicle making `min_trips` trips leaves at least two records per trip; counted per
+    # OCR key so that misreads of a busy vehicle's plate stay in for reconciliation
+    key = canonical_key_expr(passes.plate)
+    passes = passes.mutate(
+        n_key=passes.count().over(ibis.window(group_by=[key, passes.plate_color]))
+    )
+    passes = passes.filter(passes.n_key >= 2 * params.min_trips).drop("n_key")
+    tp = TripParams(gap_s=int(ctx.params.get("trip_gap_s", 2 * 3600)))
+    trips = trips_from_labelled(label_trips(reconcile_plates(passes, tp), tp))
     trips = trips.filter(trips.first_site != trips.last_site)
-    counts = trips.group_by(["plate", "plate_color"]).aggregate(n_trips=trips.count())
-    busy = counts.filter(counts.n_trips >= params.min_trips).select("plate", "plate_color")
-    trips = trips.semi_join(busy, ["plate", "plate_color"])
+    trips = trips.mutate(n_trips=trips.count().over(ibis.window(group_by=[trips.plate, trips.plate_color])))
+    trips = trips.filter(trips.n_trips >= params.min_trips).drop("n_trips")
     return trips.to_pandas()
 
 
