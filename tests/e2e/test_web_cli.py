@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from test_web_app import seed_org
+from tests.e2e.test_web_app import seed_org
 from typer.testing import CliRunner
 
 from zhifa.bootstrap import build, create_schema

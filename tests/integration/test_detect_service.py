@@ -80,7 +80,7 @@ def test_one_rule_can_be_run_alone(world):
 
 def test_review_pages_api_and_trajectory(world):
     run_detectors(world, day=DAY, actor=SYSTEM, now=NOW, history_days=1)
-    seed_users(world, [("zz", "analyst", "410100"), ("hb", "analyst", "410600")])
+    seed_users(world, [("zz", "analyst", "410100"), ("hb", "analyst", "410600"), ("zo", "officer", "410100")])
     from zhifa.web.app import create_app
 
     with TestClient(create_app(world)) as client:
@@ -102,9 +102,18 @@ def test_review_pages_api_and_trajectory(world):
         assert r.status_code == 303
         assert client.get(f"/api/leads/{gps_id}").json()["status"] == "confirmed"
         big_id = next(x["lead_id"] for x in items if x["rule"] == "oversize_beyond_route")
-        r = client.post(f"/api/leads/{big_id}/review", json={"decision": "rejected", "reason": "许可已变更"},
+        r = client.post(f"/api/leads/{big_id}/review", json={"decision": "rejected", "reason": "许可已变更",
+                                                              "follow_up": "case"}, headers={"x-csrf-token": token})
+        assert r.status_code == 422  # only a confirmed lead opens a case
+        client.post("/logout", data={"csrf_token": token})
+        login(client, "zo")  # an officer of Zhengzhou opens the case from the lead
+        token = csrf_from(client.get(f"/leads/{big_id}").text)
+        r = client.post(f"/api/leads/{big_id}/review", json={"decision": "confirmed", "follow_up": "case",
+                                                              "party_name": "某运输公司", "party_kind": "enterprise",
+                                                              "proposed_fine_yuan": 5000},
                         headers={"x-csrf-token": token})
-        assert r.status_code == 200 and r.json()["status"] == "rejected"
+        assert r.status_code == 200, r.text
+        assert r.json()["status"] == "confirmed" and r.json()["opened"] and r.json()["case_id"] == r.json()["opened"]
         traj = client.get(f"/api/trajectory?plate={BIG}&color=yellow&day=2022-03-01").json()
         assert [p["site_id"] for p in traj["points"]] == [f"G{i}" for i in range(1, 7)]
         assert all(p["lon"] is not None for p in traj["points"])

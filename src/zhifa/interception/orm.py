@@ -107,13 +107,13 @@ class InterceptTask(Base):
     findings: Mapped[str | None] = mapped_column(Text)
     case_id: Mapped[str | None] = mapped_column(String(32))
     outcome_reason: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None] = mapped_column(index=True)
     answered_by: Mapped[str | None] = mapped_column(String(64))
     answered_late: Mapped[bool | None] = mapped_column(Boolean)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     escalated_at: Mapped[datetime | None]
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
 
 

@@ -36,4 +36,4 @@ class Lead(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     reviewed_at: Mapped[datetime | None]
     case_id: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)  # dashboards and reports filter by it

@@ -40,7 +40,7 @@ class OverloadDetermination(Base):
     record_id: Mapped[str] = mapped_column(String(64))
     site_id: Mapped[str | None] = mapped_column(String(32), index=True)
     unit_code: Mapped[str] = mapped_column(String(6))
-    measured_at: Mapped[datetime]
+    measured_at: Mapped[datetime] = mapped_column(index=True)  # province-wide time queries
     plate: Mapped[str | None] = mapped_column(String(16), index=True)
     plate_color: Mapped[str | None] = mapped_column(String(16))
     axle_count: Mapped[int | None] = mapped_column(Integer)

@@ -22,11 +22,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import ibis
 import pandas as pd
 
 from zhifa.detection.context import DetectContext, Registries, from_epoch
-import ibis
-
 from zhifa.detection.trajectory import (
     TripParams,
     canonical_key_expr,
@@ -219,7 +218,7 @@ def detect(ctx: DetectContext) -> list[LeadDraft]:
         explanation = (
             f"{f['round_trips']} 次往返 {a_name} ↔ {b_name}，{window_days} 天内 {f['days']} 天出行、"
             f"共 {f['n_pair']} 趟（每周约 {f['per_week']:.1f} 趟）"
-            + (f"，发车时间规律" if f["regular"] >= 0.5 else "")
+            + ("，发车时间规律" if f["regular"] >= 0.5 else "")
             + f"，到达 {b_name} 后短暂停留即返程 {f['short_frac']:.0%}"
             + (f"，出省长途 {f['out_frac']:.0%}" if f["out_frac"] > 0 else "")
             + f"；{why}。涉嫌未取得道路运输经营许可从事客运经营（《道路运输条例》第六十三条）。"
