@@ -28,7 +28,6 @@ import argparse
 import bisect
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -45,7 +44,6 @@ from sqlalchemy.engine import make_url
 from zhifa.bootstrap import build, create_schema
 from zhifa.cases import rules as case_rules
 from zhifa.cases import service
-from zhifa.cases.model import CaseStatus
 from zhifa.cases.orm import Case, DeadlineAlert
 from zhifa.config import Settings
 from zhifa.db.session import Database, unit_of_work
@@ -410,6 +408,7 @@ def main() -> int:
         a.list_rows //= 10
     single = max(100, a.cases // 50)
     started = time.perf_counter()
+    load0 = os.getloadavg()[0]
     lines = ["Command: `python -m benchmarks.bench_cases" + (" --quick" if a.quick else "")
              + f" --cases {a.cases} --list-rows {a.list_rows}`" + (" (PostgreSQL from ZHIFA_TEST_PG_URL)" if a.pg_url else "")
              + f"; clock fixed at {NOW:%Y-%m-%d %H:%M} Asia/Shanghai.", ""]
@@ -453,7 +452,8 @@ def main() -> int:
         lines += list_lines + sweep_lines
     else:
         lines += ["_Case list and deadline sweep not measured: no PostgreSQL URL (--pg-url or ZHIFA_TEST_PG_URL)._", ""]
-    lines.append(f"Whole run: {time.perf_counter() - started:.0f} s.")
+    lines.append(f"Whole run: {time.perf_counter() - started:.0f} s. Load average (1 min) at the start {load0:.1f}, at the end "
+                 f"{os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores (other work on the machine slows every figure alike).")
     print("\n".join(lines))
     return 0
 

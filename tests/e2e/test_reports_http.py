@@ -36,7 +36,7 @@ def test_province_year_report_page_pdf_and_json(client):
     assert r.status_code == 200
     assert "累计布控车辆" in r.text and "（八）" in r.text and 'id="report-data"' in r.text
     assert 'href="/reports/year"' in r.text  # in the navigation
-    assert 'data-no-data="1"' in r.text  # training / ads / held vehicles have no tables
+    assert 'data-no-data="1"' in client.get("/reports/year?year=2015&unit=410000").text  # a year with no records
     pdf = client.get("/reports/year?year=2022&unit=410000&format=pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
     data = client.get("/api/reports/year?year=2022").json()
@@ -72,8 +72,8 @@ def test_drilldown_paginates_and_unknown_figure_is_404(client):
     ids1 = {r["entry_id"] for r in first["rows"]["items"]}
     ids2 = {r["entry_id"] for r in second["rows"]["items"]}
     assert len(ids1) == len(ids2) == 7 and not ids1 & ids2
-    nd = client.get("/api/reports/figures/held_vehicles_overdue?period=2022").json()
-    assert nd["no_data"] is True and nd["value"] is None and nd["rows"] is None
+    nd = client.get("/api/reports/figures/held_vehicles_overdue?period=2015").json()
+    assert nd["no_data"] is True and nd["value"] is None and nd["rows"]["total"] == 0
     assert client.get("/api/reports/figures/nope?period=2022").status_code == 404
     assert client.get("/api/reports/figures/watch_entries?period=20x").status_code == 422
     page = client.get("/reports/figures/watch_entries?period=2022&unit=410000")

@@ -143,7 +143,9 @@ RECOUNT.update({
     "training_trainees": ("training_attendance", "completed_on", "unit_code", ALL, count, None, False),
     "survey_responses": ("training_survey_responses", "submitted_at", "unit_code", ALL, count, None, False),
 })
-MISSING = {"held_vehicles_overdue"}  # no slice declares a table of vehicles held at check stations (O8)
+RECOUNT["held_vehicles_overdue"] = ("held_vehicles", "held_at", "unit_code", ALL, cnt(lambda r: r["overdue"]), None,
+                                    False)
+MISSING: set[str] = set()  # every figure's capability now declares its table
 
 
 def recount(rows, fid: str, codes: set[str] | None, start: date, end: date):
@@ -239,8 +241,8 @@ def test_report_sentences_carry_the_recounted_figures_and_yoy(container, year):
     assert (row["value"], row["previous"], row["yoy"]) == (cur, prev, change)
     s_, t_ = (recount(year, k, None, p.start, p.end) for k in ("training_sessions", "training_trainees"))
     assert f"组织开展了{s_}期执法业务培训，累计培训业务骨干{t_}人次" in text["七"]
-    # capabilities without tables say so, never 0
-    assert "对无数据台滞留车辆" in text["八"]
+    held = recount(year, "held_vehicles_overdue", None, p.start, p.end)
+    assert f"对{held}台滞留车辆" in text["八"]
     assert set(data["no_data"]) >= MISSING
 
 
@@ -274,7 +276,8 @@ def test_drilldown_rows_are_the_figure_rows_in_scope(container, year):
             seen += [r["det_id"] for r in pg.rows]
             assert all(r["unit_code"] in scope.codes and r["is_100t"] and r["status"] == "violation" for r in pg.rows)
         assert len(seen) == len(set(seen)) == page1.total
-        assert F.drilldown(s, F.FIGURES["held_vehicles_overdue"], scope, p) is None
+        empty = F.drilldown(s, f, scope, Period("year", 2015))  # no rows at all that year
+        assert empty is not None and empty.total == 0 and F.value(s, f, scope, Period("year", 2015)) is F.NO_DATA
 
 
 def test_no_data_is_not_zero(container):

@@ -124,3 +124,24 @@ class OverloadNotice(Base):
     file_path: Mapped[str] = mapped_column(String(400))
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class HeldVehicle(Base):
+    """逾期未处理车辆 (O8): a vehicle held at a check station; overdue once its deadline passes uncleared."""
+
+    __tablename__ = "held_vehicles"
+
+    held_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    plate: Mapped[str] = mapped_column(String(16), index=True)
+    plate_color: Mapped[str] = mapped_column(String(16))
+    station_id: Mapped[str] = mapped_column(String(32), index=True)
+    unit_code: Mapped[str] = mapped_column(String(6), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    held_at: Mapped[datetime] = mapped_column(index=True)
+    deadline: Mapped[datetime]
+    rule_version: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="held")  # held | cleared
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)  # set by the sweep, kept after clearing
+    service_note: Mapped[str | None] = mapped_column(Text)  # the "一对一" service given
+    cleared_at: Mapped[datetime | None]
+    cleared_by: Mapped[str | None] = mapped_column(String(64))

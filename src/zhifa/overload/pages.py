@@ -27,6 +27,7 @@ register_nav("overload", "入口超限率", "Entry overload rate", "/overload/en
 register_nav("overload", "货运源头", "Loading sources", "/overload/sources", order=50)
 register_nav("overload", "源头倒查", "Trace-back tasks", "/overload/trace", order=60)
 register_nav("overload", "信用治超", "Credit list", "/credit", order=70)
+register_nav("overload", "滞留车辆", "Held vehicles", "/overload/held", order=80)
 
 COLOR_ZH = {"blue": "蓝", "yellow": "黄", "black": "黑", "white": "白", "green": "绿", "yellow_green": "黄绿",
             "blue_white": "蓝白"}
@@ -167,3 +168,37 @@ def credit_export(fmt: str, actor: StaffActor, s: DbSession) -> Response:
     media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     return Response(("\ufeff" + text) if fmt == "csv" else text, media_type=media,
                     headers={"Content-Disposition": f"attachment; filename=credit-list.{fmt}"})
+
+
+@router.get("/overload/held")
+def held_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, status: str = "held") -> Response:
+    from zhifa.org.orm import Site
+    from zhifa.overload import held
+
+    held.sweep_overdue(s, actor=actor, now=clock.now())
+    stations = [x for x in s.execute(select(Site).where(Site.kind == "check_station")).scalars()
+                if actor.can_see_unit(x.unit_code)]
+    return render(request, "overload/held.html", {
+        "rows": held.list_held(s, actor=actor, status=status or None), "status": status, "stations": stations,
+        "now": clock.now(), "rule": held.holding_rule(clock.now().date())})
+
+
+@router.post("/overload/held")
+def held_create(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
+                plate: Annotated[str, Form(max_length=16)], plate_color: Annotated[str, Form(max_length=16)],
+                station_id: Annotated[str, Form(max_length=32)],
+                reason: Annotated[str, Form(max_length=2000)]) -> Response:
+    from zhifa.overload import held
+
+    held.hold(s, actor=actor, plate=plate, plate_color=plate_color, station_id=station_id, reason=reason,
+              now=clock.now())
+    return RedirectResponse("/overload/held", status_code=303)
+
+
+@router.post("/overload/held/{held_id}/clear")
+def held_clear(request: Request, held_id: str, actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
+               service_note: Annotated[str, Form(max_length=2000)]) -> Response:
+    from zhifa.overload import held
+
+    held.clear(s, actor=actor, held_id=held_id, service_note=service_note, now=clock.now())
+    return RedirectResponse("/overload/held", status_code=303)

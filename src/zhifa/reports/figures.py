@@ -423,8 +423,8 @@ define(Figure("exemptions_no_penalty", "轻微免罚", "Minor-violation exemptio
 define(Figure("exemptions_reduced", "减轻处罚", "Reduced penalties", "次", "一（八）", "case_exemptions", "applied_at",
               "unit_code", measure=Measure(where=_eq("effect", "reduced"))))
 define(Figure("held_vehicles_overdue", "逾期未处理滞留车辆", "Vehicles held past their deadline", "台", "一（八）",
-              "held_vehicles", "held_at", "unit_code",
-              doc="超限检测站滞留车辆（held_vehicles 表，O8；未建表时为无数据）。"))
+              "held_vehicles", "held_at", "unit_code", measure=Measure(where=_eq("overdue", True)),
+              doc="期内滞留、超过处理期限仍未清理的车辆（held_vehicles.overdue，O8；无滞留记录时为无数据）。"))
 define(Figure("barriers_removed", "清理规范限高限宽设施", "Height/width barriers cleaned up", "处", "一（八）",
               "barriers", "removed_on", "unit_code", doc="期内清理拆除的限高限宽设施。"))
 define(Figure("barriers_kept", "依法保留并审批备案、安装公示牌", "Barriers kept with approval and signboard", "处",

@@ -231,6 +231,17 @@ def populate(session: Session, *, year: int = 2022, scale: int = 1, seed: int = 
                              "approval_no": "审-1" if st == "approved" else None, "signboard": st == "approved",
                              "registered_on": reg, "removed_on": reg + timedelta(days=10) if st == "removed" else None})
 
+        # vehicles held at check stations (O8), some past their deadline
+        for _ in range(5 * n):
+            t = dt()
+            over = rng.random() < 0.4
+            add("held_vehicles", {"held_id": nid("D"), "plate": f"豫A{rng.randrange(10**5):05d}",
+                                  "plate_color": "yellow", "station_id": "CS1", "unit_code": unit(),
+                                  "reason": "超限未卸载", "held_at": t, "deadline": t + timedelta(days=15),
+                                  "rule_version": "held-2021.1", "status": "cleared", "overdue": over,
+                                  "service_note": "一对一服务", "cleared_at": t + timedelta(days=20 if over else 5),
+                                  "cleared_by": "synth"})
+
         # roads (advertising clean-up) and training (sessions, attendance, satisfaction surveys)
         for _ in range(10 * n):
             st = rng.choice(("to_clear", "cleared", "cleared", "approved"))
