@@ -220,8 +220,11 @@ class _World:
         expired = (tag == TAG_OFF_WINDOW) & ((hours == "00:00-24:00") | (rng.random(m) < 0.5))
         start_s = np.zeros(m)
         valid_from = start_s - rng.uniform(1, 20, m).round() * DAY
-        valid_to = np.where(expired, start_s - rng.uniform(1, 20, m).round() * DAY,
-                            start_s + (self.days + rng.uniform(5, 30, m).round()) * DAY) + DAY - 1
+        # an expired permit ended before the run but after it began (valid_to ≥ valid_from)
+        span = (start_s - valid_from) / DAY  # whole days between the permit's start and the run's start (≥ 1)
+        lapsed_days = np.clip((rng.uniform(0.1, 0.9, m) * span).round(), 1, span)
+        valid_to = np.where(expired, valid_from + lapsed_days * DAY,
+                            start_s + (self.days + rng.uniform(5, 30, m).round()) * DAY + DAY) - 1
         self.os = dict(veh=permitted, i=i, j=j, x=xo, end=permit_end, tag=tag, hours=hours, expired=expired,
                        gross=gross, valid_from=valid_from, valid_to=valid_to)
 

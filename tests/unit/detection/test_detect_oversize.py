@@ -168,3 +168,14 @@ def test_a_trip_across_midnight_is_judged_whole_on_the_day_it_ends(con):
     # the run for the first day sees a compliant trip so far and reports nothing
     ctx1 = S.context(con, DAY, reg, history_days=2, gantry_pass=rows, toll_txn=tolls)
     assert oversize.detect(ctx1) == []
+
+
+def test_one_wim_reading_just_past_its_tolerance_is_not_enough_for_exceeds_permit(con):
+    just = [S.wim("w1", "W1", at(23), PLATE, gross=63500, length=21000, width=2990, height=4200)]  # +5.8 %
+    assert oversize.detect(S.context(con, DAY, registries(PERMIT), wim=just)) == []
+    twice = just + [S.wim("w2", "W1", at(23, 40), PLATE, gross=63600, length=21000, width=2990, height=4200)]
+    assert rules_of(oversize.detect(S.context(con, DAY, registries(PERMIT), wim=twice))) == [
+        ("oversize_exceeds_permit", PLATE)]
+    far = [S.wim("w3", "W1", at(23), PLATE, gross=70000, length=21000, width=2990, height=4200)]  # +16.7 %
+    assert rules_of(oversize.detect(S.context(con, DAY, registries(PERMIT), wim=far))) == [
+        ("oversize_exceeds_permit", PLATE)]

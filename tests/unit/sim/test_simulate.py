@@ -269,3 +269,24 @@ def test_watchlisted_truth_matches_active_entries(sim):
     assert j.height == truth.height
     for r in j.iter_rows(named=True):
         assert r["valid_from"] <= r["start"].isoformat() <= r["valid_to"]
+
+
+@pytest.mark.parametrize("seed", [2, 4, 5])
+def test_validity_windows_never_end_before_they_begin(tmp_path, seed):
+    out = tmp_path / "s"
+    _run(out, seed=seed, days=1)
+    for name in ("oversize_permits", "watchlist"):
+        reg = pl.read_csv(out / "registries" / f"{name}.csv")
+        assert (reg["valid_to"] >= reg["valid_from"]).all(), name
+
+
+def test_loading_sources_sit_where_trucks_enter_and_truth_names_one_there_or_none(sim):
+    out, _ = sim
+    ent = pl.read_csv(out / "registries" / "enterprises.csv", schema_overrides={"unit_code": pl.String})
+    src = ent.filter(pl.col("kind") == "loading_source")
+    station_units = {s["unit_code"] for s in NET.sites if s["kind"] == "toll_station"}
+    assert src.height and set(src["unit_code"]) <= station_units
+    where = dict(zip(src["enterprise_id"], src["unit_code"], strict=True))
+    truth = pl.read_parquet(out / "truth.parquet").filter(pl.col("kind") == "overload")
+    ids = [json.loads(d).get("loading_source_id") for d in truth["detail"]]
+    assert all(i == "" or i in where for i in ids)

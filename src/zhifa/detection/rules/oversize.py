@@ -57,6 +57,7 @@ class Finding:
     table: str
     note: str
     permit_no: str | None = None
+    margin: float = 0.0  # how far over, beyond the device tolerance, as a multiple of that tolerance
 
 
 def measurements(ctx: DetectContext, permitted: pd.DataFrame) -> pd.DataFrame:
@@ -222,15 +223,17 @@ def measurement_findings(reg: Registries, m: pd.DataFrame, permits: list[PermitI
         p = valid[0]
         limits = {"length": p.length_mm, "width": p.width_mm, "height": p.height_mm, "gross": p.gross_weight_kg}
         exceeded = []
+        margin = 0.0
         for k, lim in limits.items():
             v = dims[k]
             f = tol.gross if k == "gross" else tol.dims
             if v is not None and lim and v > lim * (1 + f):
                 exceeded.append(f"{LABELS[k]}实测 {v} > 许可 {lim}")
+                margin = max(margin, (v / lim - 1) / f)
         if exceeded:
             out.append(Finding("oversize_exceeds_permit", p.plate, p.plate_color, int(r.t), r.site_id,
                                r.record_id, r.source, f"{ts:%m-%d %H:%M} " + "；".join(exceeded),
-                               p.permit_no))
+                               p.permit_no, margin))
     return out
 
 
@@ -245,12 +248,20 @@ EXPLAIN = {
 }
 
 
+def corroborated(fs: list[Finding]) -> bool:
+    """车证不符 needs a check-station weighing, two dynamic readings over the tolerance that day, or one
+    reading over twice the tolerance: a single WIM reading just past its MPE is noise (rules.md §1.7)."""
+    return any(f.table == "static_weigh" for f in fs) or len(fs) >= 2 or any(f.margin >= 2.0 for f in fs)
+
+
 def to_drafts(reg: Registries, findings: list[Finding]) -> list[LeadDraft]:
     groups: dict[tuple[str, str, str, str], list[Finding]] = defaultdict(list)
     for f in findings:
         groups[(f.rule, f.plate, f.plate_color, from_epoch(f.t).date().isoformat())].append(f)
     drafts = []
     for (rule, plate, color, day), fs in groups.items():
+        if rule == "oversize_exceeds_permit" and not corroborated(fs):
+            continue
         fs.sort(key=lambda f: (f.t, f.record))
         first = fs[0]
         permits = sorted({f.permit_no for f in fs if f.permit_no})
