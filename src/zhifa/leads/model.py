@@ -38,3 +38,27 @@ class LeadDraft:
     site_id: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
     rule_version: str | None = None
+
+
+# Every rule code a lead can carry (the simulator's truth kinds and the extra ones), in Chinese and English.
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "overload": ("超限运输", "Overload"),
+    "overload_100t": ("百吨王", "Truck of 100 t or more"),
+    "overload_dimension": ("外廓尺寸超限", "Dimensions over the limit"),
+    "overload_unidentified": ("超限（号牌未识别）", "Overload, plate unread"),
+    "illegal_passenger": ("非法营运（黑客车/黑网约车）", "Illegal passenger operation"),
+    "gathering_point": ("黑组客点", "Illegal gathering point"),
+    "gps_off": ("关闭动态监控", "GPS monitoring switched off"),
+    "oversize_off_route": ("大件运输偏离路线", "Oversize transport off its route"),
+    "oversize_beyond_route": ("办短跑长", "Oversize transport beyond its route"),
+    "oversize_off_window": ("超出许可时间通行", "Oversize transport outside its time window"),
+    "oversize_exceeds_permit": ("车证不符/大车小证", "Vehicle exceeds its permit"),
+    "oversize_no_permit": ("无证大件运输", "Oversize transport without a permit"),
+    "new_building_in_control_zone": ("建筑控制区新增建筑", "New building in the control zone"),
+    "watchlisted": ("布控车辆", "Watch-listed vehicle"),
+}
+
+
+def rule_label(rule: str, lang: str = "zh") -> str:
+    zh, en = RULE_LABELS.get(rule, (rule, rule))
+    return en if lang == "en" else zh

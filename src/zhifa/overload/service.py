@@ -21,7 +21,7 @@ import polars as pl
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from zhifa.leads.model import LeadDraft, LeadStatus
+from zhifa.leads.model import RULE_LABELS, LeadDraft, LeadStatus
 from zhifa.leads.orm import Lead
 from zhifa.leads.service import access_lead, link_case, review_lead, store_leads
 from zhifa.org.orm import Site, Unit
@@ -47,12 +47,7 @@ RULE_100T = "overload_100t"
 RULE_DIMENSION = "overload_dimension"
 RULE_UNIDENTIFIED = "overload_unidentified"
 OVERLOAD_RULES = (RULE_OVERLOAD, RULE_100T, RULE_DIMENSION, RULE_UNIDENTIFIED)
-RULE_LABELS_ZH = {
-    RULE_OVERLOAD: "超限运输",
-    RULE_100T: "百吨王",
-    RULE_DIMENSION: "外廓尺寸超限",
-    RULE_UNIDENTIFIED: "超限（号牌未识别）",
-}
+RULE_LABELS_ZH = {code: RULE_LABELS[code][0] for code in OVERLOAD_RULES}
 
 # (source, lake table, site column, time column)
 SOURCES: tuple[tuple[str, str, str, str], ...] = (

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from zhifa.leads.model import rule_label
 from zhifa.leads.orm import Lead
 from zhifa.org.orm import Site
 from zhifa.shared.access import PROVINCE_CODE, Actor, scope
@@ -241,7 +242,7 @@ def live(session: Session, *, actor: Actor, tree: UnitTree, now: Any, unit: str 
         "overload_today": count(sc(select(func.count()).select_from(OD), OD.unit_code)
                                 .where(OD.measured_at >= t0, OD.measured_at < t1, OD.status == "violation")),
     }
-    by_rule = [{"rule": r, "count": int(n)} for r, n in session.execute(
+    by_rule = [{"rule": r, "label": rule_label(r), "count": int(n)} for r, n in session.execute(
         sc(select(Lead.rule, func.count()), Lead.unit_code).where(Lead.created_at >= p0)
         .group_by(Lead.rule).order_by(func.count().desc(), Lead.rule))]
     by_state = [{"status": st, "count": int(n), "overdue": int(o or 0)} for st, n, o in session.execute(

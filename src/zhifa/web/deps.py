@@ -27,6 +27,7 @@ from starlette.responses import Response
 
 from zhifa.bootstrap import Container
 from zhifa.db.session import unit_of_work
+from zhifa.leads.model import rule_label
 from zhifa.shared.access import STAFF_ROLES, Actor, Role
 from zhifa.shared.clock import TZ, Clock
 from zhifa.shared.errors import PermissionDenied
@@ -216,6 +217,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.filters["dt"] = _fmt_dt
 templates.env.filters["yuan"] = _fmt_yuan
 templates.env.globals["pick"] = pick
+templates.env.globals["rule_label"] = rule_label
 
 
 def render(

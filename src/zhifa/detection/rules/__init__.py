@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from zhifa.detection.context import DetectContext
-from zhifa.leads.model import LeadDraft
+from zhifa.leads.model import RULE_LABELS, LeadDraft
 
 Detector = Callable[[DetectContext], list[LeadDraft]]
 
@@ -31,16 +31,7 @@ RULE_CODES = (
     "oversize_no_permit",
 )
 
-RULE_LABELS_ZH = {
-    "illegal_passenger": "非法营运（黑客车/黑网约车）",
-    "gathering_point": "黑组客点",
-    "gps_off": "关闭动态监控",
-    "oversize_off_route": "大件运输偏离路线",
-    "oversize_beyond_route": "办短跑长",
-    "oversize_off_window": "超出许可时间通行",
-    "oversize_exceeds_permit": "车证不符/大车小证",
-    "oversize_no_permit": "无证大件运输",
-}
+RULE_LABELS_ZH = {code: zh for code, (zh, _en) in RULE_LABELS.items()}
 
 
 def detector_for_rule(rule: str) -> str:

@@ -166,7 +166,7 @@
       color: ["#1f4e8c", "#c8102e", "#f08c00", "#0ca678", "#7048e8", "#795548"],
       series: [
         { type: "pie", radius: ["30%", "55%"], center: ["28%", "55%"], label: { fontSize: 10 },
-          data: d.leads_by_rule.map(function (r) { return { name: r.rule, value: r.count }; }) },
+          data: d.leads_by_rule.map(function (r) { return { name: r.label || r.rule, value: r.count }; }) },
         { type: "pie", radius: ["30%", "55%"], center: ["74%", "55%"], label: { fontSize: 10 },
           data: d.cases_by_state.map(function (r) { return { name: r.status, value: r.count }; }) }
       ]
@@ -175,7 +175,7 @@
     table("wim_sites", [["name", "站点"], ["unit_name", "单位"], ["violations", label("overload")]], d.wim_sites.slice(0, 15));
     table("top_cities", [["name", "地市"], ["leads", label("leads")], ["intercepted", label("intercepted")],
                          ["overload", label("overload")], ["cases", label("cases")]], d.top_cities);
-    table("leads_by_rule", [["rule", "规则"], ["count", "数量"]], d.leads_by_rule);
+    table("leads_by_rule", [["label", "规则"], ["count", "数量"]], d.leads_by_rule);
     drawWim(d.wim_sites);
     root.querySelectorAll(".export-link").forEach(function (a) {
       a.href = "/api/dashboard/export/" + a.getAttribute("data-table") + "." + a.getAttribute("data-fmt") + "?" + query();
