@@ -26,6 +26,7 @@ class Container:
 def build(settings: Settings | None = None, clock: Clock | None = None) -> Container:
     settings = settings or Settings()
     settings.check_production()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # the SQLite file, the lake and documents live here
     return Container(settings=settings, clock=clock or SystemClock())
 
 

@@ -34,15 +34,9 @@ def register(app: typer.Typer) -> None:
         """升级数据库并加载省级参考数据（单位、队伍、站点、路网）。"""
         c = build()
         if not skip_migrations:
-            from zhifa.db.migrate import MIGRATIONS, upgrade
+            from zhifa.db.migrate import upgrade
 
-            if (MIGRATIONS / "env.py").exists() and any((MIGRATIONS / "versions").glob("*.py")):
-                upgrade(c.settings.sqlalchemy_url)
-            else:  # during development, before the first migration is generated
-                from zhifa.bootstrap import create_schema
-
-                console.print("[yellow]尚无数据库迁移脚本：按 ORM 元数据直接建表（仅限开发）[/yellow]")
-                create_schema(c)
+            upgrade(c.settings.sqlalchemy_url)
         with unit_of_work(c.db) as s:
             counts = service.load_reference(s, actor=SYSTEM, now=c.clock.now())
         table = Table(title="参考数据")
