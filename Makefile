@@ -37,7 +37,7 @@ demo: system venv assets demo-data serve
 
 demo-data:
 	$(BIN)/zhifa init
-	$(BIN)/zhifa users demo
+	$(BIN)/zhifa users demo | tee $(DEMO_DIR)/demo_accounts.txt
 	bash scripts/demo_pipeline.sh "$(DEMO_DIR)" "$(DEMO_DAYS)" "$(DEMO_SCALE)"
 
 serve:
