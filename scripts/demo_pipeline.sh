@@ -16,3 +16,5 @@ for day in $(ls "$sim/records/gantry_pass" | sed -E 's/\.parquet$//' | sort -u);
 done
 $Z credit compute
 $Z intercept replay --records "$sim/records" --speed 0
+# a few weeks of the bureau's work through the platform's own services (cases, orders, complaints …)
+$Z demo-activity --sim "$sim"

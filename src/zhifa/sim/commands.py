@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import typer
@@ -108,6 +108,27 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         console.print(f"{rep.total_records:,} 条记录，{rep.seconds:.1f} 秒，{rep.records_per_second:,.0f} 条/秒；"
                       f"因记录全部丢失而剔除的真值 {rep.truth_dropped} 条")
+
+    @app.command("demo-activity")
+    def demo_activity_cmd(
+        sim: Path = typer.Option(Path("var/sim"), "--sim", help="the simulation the demo was built from"),
+        seed: int = typer.Option(7, "--seed"),
+    ) -> None:
+        """演示业务：通过平台自身的服务办理案件、工单、举报、检查、培训、滞留车辆（按规则拒绝的计数，不绕过）。"""
+        from datetime import datetime, time
+
+        from zhifa.bootstrap import build
+        from zhifa.shared.clock import TZ
+        from zhifa.sim.activity import activity_day, run_activity
+
+        day = activity_day(sim)
+        if day is None:
+            console.print(f"[red]没有模拟数据[/red]: {sim}")
+            raise typer.Exit(2)
+        now = datetime.combine(day, time(9, 30), TZ) + timedelta(days=1)
+        counts = run_activity(build(), now=now, seed=seed)
+        for k, v in sorted(counts.items()):
+            console.print(f"{k}: {v}")
 
     @app.command("score")
     def score_cmd(
