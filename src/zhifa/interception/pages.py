@@ -8,10 +8,12 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
 from zhifa.interception import service as svc
 from zhifa.interception.model import FORWARDED_LABELS_ZH, OUTCOME_LABELS_ZH, TASK_STATUS_LABELS_ZH
+from zhifa.org.orm import Site
 from zhifa.shared.errors import ZhifaError
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, register_nav, render
 
@@ -31,6 +33,13 @@ SOURCE_ZH = {"manual": "人工", "detector": "检测线索", "forwarded": "抄�
 EFFECTIVE_ZH = {"active": "生效", "expired": "已过期", "revoked": "已撤销", "pending": "未生效"}
 LABELS = {"color": COLOR_ZH, "source": SOURCE_ZH, "effective": EFFECTIVE_ZH, "outcome": OUTCOME_LABELS_ZH,
           "task_status": TASK_STATUS_LABELS_ZH, "forwarded": FORWARDED_LABELS_ZH}
+
+
+def _tasks_ctx(s: DbSession, tasks: list, **extra: object) -> dict:
+    """The tasks panel's context, with the toll stations' names instead of their bare ids."""
+    ids = {t.station_id for t in tasks}
+    names = dict(s.execute(select(Site.site_id, Site.name).where(Site.site_id.in_(ids))).tuples()) if ids else {}
+    return {"tasks": tasks, "labels": LABELS, "station_names": names, **extra}
 
 
 def _back(url: str, message: str = "", error: str = "") -> RedirectResponse:
@@ -130,31 +139,29 @@ def watch_detail(request: Request, entry_id: str, actor: StaffActor, s: DbSessio
 # ---------------------------------------------------------------- live view
 @router.get("/intercept/live")
 def live_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep) -> Response:
-    return render(request, "interception/live.html", {
-        "tasks": svc.list_tasks(s, actor=actor, status="open", limit=300), "labels": LABELS, "now": clock.now()})
+    return render(request, "interception/live.html", _tasks_ctx(
+        s, svc.list_tasks(s, actor=actor, status="open", limit=300), now=clock.now()))
 
 
 @router.get("/intercept/live/panel")
 def live_panel(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep) -> Response:
-    return render(request, "interception/_tasks_panel.html", {
-        "tasks": svc.list_tasks(s, actor=actor, status="open", limit=300), "labels": LABELS, "now": clock.now(),
-        "operator": False})
+    return render(request, "interception/_tasks_panel.html", _tasks_ctx(
+        s, svc.list_tasks(s, actor=actor, status="open", limit=300), now=clock.now(), operator=False))
 
 
 # ---------------------------------------------------------------- a toll station's own tasks
 @router.get("/intercept/station")
 def station_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, message: str = "",
                  error: str = "") -> Response:
-    return render(request, "interception/station.html", {
-        "tasks": svc.list_tasks(s, actor=actor, status="open"),
-        "labels": LABELS, "now": clock.now(), "message": message, "error": error, "operator": True})
+    return render(request, "interception/station.html", _tasks_ctx(
+        s, svc.list_tasks(s, actor=actor, status="open"),
+        now=clock.now(), message=message, error=error, operator=True))
 
 
 @router.get("/intercept/station/panel")
 def station_panel(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep) -> Response:
-    return render(request, "interception/_tasks_panel.html", {
-        "tasks": svc.list_tasks(s, actor=actor, status="open"), "labels": LABELS, "now": clock.now(),
-        "operator": True})
+    return render(request, "interception/_tasks_panel.html", _tasks_ctx(
+        s, svc.list_tasks(s, actor=actor, status="open"), now=clock.now(), operator=True))
 
 
 @router.post("/intercept/tasks/{task_id}/outcome")

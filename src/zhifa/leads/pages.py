@@ -11,7 +11,8 @@ from starlette.responses import RedirectResponse, Response
 from zhifa.detection.rules import RULE_LABELS_ZH
 from zhifa.leads import queries
 from zhifa.shared.errors import ValidationFailed, ZhifaError
-from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, register_nav, render
+from zhifa.web.auth import unit_tree
+from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
 
 router = APIRouter()
 
@@ -59,6 +60,7 @@ def lead_page(request: Request, lead_id: str, actor: StaffActor, s: DbSession, m
     return render(request, "leads/detail.html", {
         "lead": lead, "rule_label": RULE_LABELS_ZH, "status_label": STATUS_ZH, "message": message,
         "error": None, "catalogue": queries.CATALOGUE_FOR_RULE.get(lead.rule),
+        "lead_unit_name": unit_tree(get_container(request).db).names.get(lead.unit_code, lead.unit_code),
     })
 
 

@@ -16,6 +16,7 @@ from zhifa.overload import rules as r
 from zhifa.overload import service
 from zhifa.overload.orm import OverloadNotice
 from zhifa.shared.errors import NotFound
+from zhifa.web.auth import unit_tree
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
 
 router = APIRouter(include_in_schema=False)
@@ -62,6 +63,7 @@ def lead_detail(request: Request, lead_id: str, actor: StaffActor, s: DbSession)
     return render(request, "overload/lead_detail.html", {
         "lead": lead, "ev": lead.evidence or {}, "rules": service.RULE_LABELS_ZH, "status_zh": STATUS_ZH,
         "color_zh": COLOR_ZH, "notices": notices,
+        "lead_unit_name": unit_tree(get_container(request).db).names.get(lead.unit_code, lead.unit_code),
     })
 
 

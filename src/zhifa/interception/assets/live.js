@@ -4,6 +4,14 @@
   if (!el || typeof L === 'undefined') return;
   el.style.height = '460px';
   const map = L.map(el, {attributionControl: false}).setView([34.0, 113.7], 7);
+  // Province and city outlines give the markers a context (no tile layer offline).
+  fetch('/api/map/outlines', {credentials: 'same-origin'}).then(r => r.ok ? r.json() : null).then(gj => {
+    if (!gj) return;
+    L.geoJSON(gj, {interactive: false, style: f => {
+      const prov = f.properties && f.properties.level === 'province';
+      return {color: prov ? '#14386b' : '#8aa0bf', weight: prov ? 2 : 1, fillColor: '#f4f7fb', fillOpacity: 0.7};
+    }}).addTo(map).bringToBack();
+  }).catch(() => { /* the map still works without outlines */ });
   const layer = L.layerGroup().addTo(map);
   let fitted = false;
   function esc(s) { return String(s ?? '').replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c])); }
