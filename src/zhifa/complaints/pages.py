@@ -35,7 +35,8 @@ from zhifa.web.i18n import get_lang
 router = APIRouter(include_in_schema=False)
 
 register_nav("complaints", "举报受理", "Complaints", "/complaints", order=10)
-register_nav("complaints", "限高限宽设施", "Height/width barriers", "/barriers", order=20)
+register_nav("complaints", "限高限宽设施", "Height/width barriers", "/barriers",
+             roles=("analyst", "officer", "legal_reviewer", "supervisor"), order=20)
 
 add_messages(
     zh={

@@ -38,7 +38,10 @@ LABELS = {"color": COLOR_ZH, "source": SOURCE_ZH, "effective": EFFECTIVE_ZH, "ou
 def _tasks_ctx(s: DbSession, tasks: list, **extra: object) -> dict:
     """The tasks panel's context, with the toll stations' names instead of their bare ids."""
     ids = {t.station_id for t in tasks}
-    names = dict(s.execute(select(Site.site_id, Site.name).where(Site.site_id.in_(ids))).tuples()) if ids else {}
+    names: dict[str, str] = {}
+    if ids:
+        for site_id, name in s.execute(select(Site.site_id, Site.name).where(Site.site_id.in_(ids))):
+            names[site_id] = name
     return {"tasks": tasks, "labels": LABELS, "station_names": names, **extra}
 
 

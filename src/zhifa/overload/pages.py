@@ -115,7 +115,8 @@ def trucks_100t_page(request: Request, actor: StaffActor, s: DbSession, day_from
     rows = service.trucks_100t(s, actor=actor, day_from=_day(day_from), day_to=_day(day_to))
     return render(request, "overload/trucks_100t.html", {"rows": rows, "points": _project(rows),
                                                           "day_from": day_from, "day_to": day_to,
-                                                          "color_zh": COLOR_ZH})
+                                                          "color_zh": COLOR_ZH,
+                                                          "unit_names": unit_tree(get_container(request).db).names})
 
 
 @router.get("/overload/entry-rate")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from zhifa.shared.access import Actor
@@ -70,17 +70,25 @@ def record(
     now: datetime | None = None,
     request_id: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain inside the caller's transaction."""
-    bump = update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
-    if session.execute(bump).rowcount == 0:  # type: ignore[attr-defined]
+    """Append one event to the chain inside the caller's transaction.
+
+    Three statements: bump the head (its row lock serialises writers until commit) returning the sequence
+    and the previous hash, insert the event, store its hash in the head."""
+    bump = (
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.last_hash)
+        .execution_options(synchronize_session=False)
+    )
+    row = session.execute(bump).one_or_none()
+    if row is None:
         _create_head(session)
-        session.execute(bump)
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one()
-    session.refresh(head)
-    ts = now or datetime.now(TZ)
+        row = session.execute(bump).one()
+    seq, prev_hash = row
     ev = AuditEvent(
-        seq=head.seq,
-        ts=ts,
+        seq=seq,
+        ts=now or datetime.now(TZ),
         actor=actor.username,
         role=str(actor.role),
         unit_code=unit_code or actor.unit_code,
@@ -91,14 +99,18 @@ def record(
         after=_canonical(after),
         reason=reason,
         request_id=request_id,
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
         hash="",
     )
-    ev.hash = event_hash(head.last_hash, _hashed_fields(ev))
-    head.last_hash = ev.hash
-    session.add(ev)
-    session.flush()
+    ev.hash = event_hash(prev_hash, _hashed_fields(ev))
+    session.execute(insert(AuditEvent), [{c: getattr(ev, c) for c in _COLUMNS}])
+    session.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(last_hash=ev.hash).execution_options(synchronize_session=False)
+    )
     return ev
+
+
+_COLUMNS = tuple(c.key for c in AuditEvent.__table__.columns)
 
 
 @dataclass(frozen=True)

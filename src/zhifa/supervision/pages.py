@@ -23,7 +23,8 @@ register_nav("supervision", "明查暗访", "Inspections", "/supervision/inspect
 register_nav("supervision", "约谈与问责", "Interviews & accountability", "/supervision/accountability",
              roles=("supervisor",), order=30)
 register_nav("supervision", "联合执法", "Joint operations", "/supervision/operations", order=40)
-register_nav("supervision", "考核排名", "Rankings", "/supervision/ranking", order=50)
+register_nav("supervision", "考核排名", "Rankings", "/supervision/ranking",
+             roles=("analyst", "officer", "legal_reviewer", "supervisor"), order=50)
 
 
 def _units(s) -> dict[str, str]:  # type: ignore[no-untyped-def]
