@@ -51,8 +51,8 @@ test: system-test venv-test assets
 test-fast: venv-test
 	$(BIN)/python -m pytest -q tests/unit
 
-bench: venv-test
-	$(BIN)/python -m benchmarks.run
+bench: system-test venv-test assets
+	bash scripts/run_bench.sh
 
 check: venv-test
 	$(BIN)/ruff check src tests benchmarks

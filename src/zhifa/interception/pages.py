@@ -35,9 +35,9 @@ LABELS = {"color": COLOR_ZH, "source": SOURCE_ZH, "effective": EFFECTIVE_ZH, "ou
           "task_status": TASK_STATUS_LABELS_ZH, "forwarded": FORWARDED_LABELS_ZH}
 
 
-def _tasks_ctx(s: DbSession, tasks: list, **extra: object) -> dict:
+def _tasks_ctx(s: DbSession, tasks: list, own_site: str | None = None, **extra: object) -> dict:
     """The tasks panel's context, with the toll stations' names instead of their bare ids."""
-    ids = {t.station_id for t in tasks}
+    ids = {t.station_id for t in tasks} | ({own_site} if own_site else set())
     names: dict[str, str] = {}
     if ids:
         for site_id, name in s.execute(select(Site.site_id, Site.name).where(Site.site_id.in_(ids))):
@@ -157,7 +157,7 @@ def live_panel(request: Request, actor: StaffActor, s: DbSession, clock: ClockDe
 def station_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, message: str = "",
                  error: str = "") -> Response:
     return render(request, "interception/station.html", _tasks_ctx(
-        s, svc.list_tasks(s, actor=actor, status="open"),
+        s, svc.list_tasks(s, actor=actor, status="open"), own_site=actor.site_id,
         now=clock.now(), message=message, error=error, operator=True))
 
 
