@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from zhifa.detection.rules import RULE_LABELS_ZH
 from zhifa.leads import queries
+from zhifa.leads.service import list_leads
 from zhifa.shared.errors import ValidationFailed, ZhifaError
 from zhifa.web.auth import unit_tree
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
@@ -43,7 +44,7 @@ def leads_page(
         except ValueError:
             error = "日期格式无效（应为 YYYY-MM-DD）"
     page = max(page, 1)
-    rows, total = queries.search_leads(
+    rows, total = list_leads(
         s, actor=actor, rule=rule or None, status=status or None, unit_code=unit_code or None,
         plate=plate or None, day=d, limit=PAGE, offset=(page - 1) * PAGE,
     )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zhifa.leads.model import TRANSITIONS, LeadDraft, LeadStatus
 from zhifa.leads.orm import Lead
-from zhifa.shared import audit
+from zhifa.shared import audit, plates
 from zhifa.shared.access import Actor, Role, check_visible, require_role, scope
+from zhifa.shared.clock import TZ
 from zhifa.shared.errors import IllegalTransition, NotFound, ValidationFailed
 from zhifa.shared.ids import new_id
 
@@ -92,9 +93,11 @@ def list_leads(
     status: str | None = None,
     unit_code: str | None = None,
     plate: str | None = None,
+    day: date | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Lead], int]:
+    """Leads in the actor's jurisdiction, newest first; `day` keeps those whose window touches that day."""
     stmt = scope(select(Lead), actor, Lead.unit_code)
     if rule:
         stmt = stmt.where(Lead.rule == rule)
@@ -103,9 +106,13 @@ def list_leads(
     if unit_code:
         stmt = stmt.where(Lead.unit_code == unit_code)
     if plate:
-        stmt = stmt.where(Lead.plate == plate)
+        stmt = stmt.where(Lead.plate == plates.normalise(plate))
+    if day:
+        d0 = datetime.combine(day, time(0), tzinfo=TZ)
+        stmt = stmt.where(Lead.start < d0 + timedelta(days=1), Lead.end >= d0)
     total = session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    rows = session.execute(stmt.order_by(Lead.start.desc()).limit(min(limit, 500)).offset(offset)).scalars()
+    rows = session.execute(
+        stmt.order_by(Lead.start.desc(), Lead.lead_id).limit(min(limit, 500)).offset(offset)).scalars()
     return list(rows), int(total)
 
 
