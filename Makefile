@@ -9,6 +9,8 @@ DEMO_DAYS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export ZHIFA_DATA_DIR ?= $(DEMO_DIR)
+# the demo lives in its simulated days: the clock starts the morning after the last one, and runs on
+export DEMO_FROM ?= 2022-03-01
 
 .PHONY: demo test test-fast bench check venv venv-test assets system system-test servers-up servers-down clean demo-data serve lock
 
@@ -35,11 +37,13 @@ assets:
 ## The two commands of the README
 demo: system venv assets demo-data serve
 
+demo-data: export ZHIFA_CLOCK_START ?= $(shell date -d "$(DEMO_FROM) +$(DEMO_DAYS) days" +%Y-%m-%dT10:00:00+08:00)
 demo-data:
 	$(BIN)/zhifa init
 	$(BIN)/zhifa users demo | tee $(DEMO_DIR)/demo_accounts.txt
 	bash scripts/demo_pipeline.sh "$(DEMO_DIR)" "$(DEMO_DAYS)" "$(DEMO_SCALE)"
 
+serve: export ZHIFA_CLOCK_START ?= $(shell date -d "$(DEMO_FROM) +$(DEMO_DAYS) days" +%Y-%m-%dT10:00:00+08:00)
 serve:
 	@echo "zhifa serving on http://$(HOST):$(PORT) (Ctrl-C to stop); demo accounts: $(DEMO_DIR)/demo_accounts.txt"
 	@cat $(DEMO_DIR)/demo_accounts.txt 2>/dev/null || true

@@ -8,7 +8,7 @@ from functools import cached_property
 from zhifa.config import Settings
 from zhifa.db.registry import load_all_models
 from zhifa.db.session import Database
-from zhifa.shared.clock import Clock, SystemClock
+from zhifa.shared.clock import Clock, ShiftedClock, SystemClock
 
 
 @dataclass
@@ -27,7 +27,9 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Conta
     settings = settings or Settings()
     settings.check_production()
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # the SQLite file, the lake and documents live here
-    return Container(settings=settings, clock=clock or SystemClock())
+    if clock is None:
+        clock = ShiftedClock(settings.clock_start) if settings.clock_start else SystemClock()
+    return Container(settings=settings, clock=clock)
 
 
 def create_schema(container: Container) -> None:

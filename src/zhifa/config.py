@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -27,6 +28,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_rate_limit_per_minute: int = 20
+    clock_start: datetime | None = Field(
+        None, description="demo/replay: the clock starts at this instant and runs on (e.g. the day after a simulation)"
+    )
 
     @field_validator("engine")
     @classmethod

@@ -20,6 +20,20 @@ class SystemClock:
 
 
 @dataclass
+class ShiftedClock:
+    """The wall clock moved to start at `start` (a demo set in the simulated days); it keeps running."""
+
+    start: datetime
+    _offset: timedelta | None = None
+
+    def now(self) -> datetime:
+        real = datetime.now(TZ)
+        if self._offset is None:
+            self._offset = aware(self.start) - real
+        return real + self._offset
+
+
+@dataclass
 class FixedClock:
     """A clock for tests and replays; `advance` moves it forward."""
 
