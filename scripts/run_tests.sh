@@ -9,4 +9,5 @@ eval "$(bash scripts/servers.sh env)"
 export ZHIFA_REQUIRE_SERVERS=1
 export SPARK_LOCAL_IP=127.0.0.1
 mkdir -p test-artifacts
+.venv/bin/ruff check src tests benchmarks || exit 1
 .venv/bin/python -m pytest -p no:cacheprovider -n 2 --dist loadgroup "$@"

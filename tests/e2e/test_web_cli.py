@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from tests.e2e.test_web_app import seed_org
 from typer.testing import CliRunner
 
+from tests.e2e.test_web_app import seed_org
 from zhifa.bootstrap import build, create_schema
 from zhifa.cli.main import app
 from zhifa.config import Settings

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import polars as pl
 import pytest
+from sqlalchemy import func, select
+
 from tests.unit.interception.interception_helpers import (
     ANALYST,
     CITY,
@@ -14,8 +16,6 @@ from tests.unit.interception.interception_helpers import (
     LineGraph,
     seed_org,
 )
-from sqlalchemy import func, select
-
 from zhifa.db.session import unit_of_work
 from zhifa.interception import service as svc
 from zhifa.interception.matcher import Matcher

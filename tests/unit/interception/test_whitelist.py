@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import polars as pl
-from tests.unit.interception.interception_helpers import ANALYST, LineGraph, seed_org
 
+from tests.unit.interception.interception_helpers import ANALYST, LineGraph, seed_org
 from zhifa.db.session import unit_of_work
 from zhifa.interception import service as svc
 from zhifa.interception.matcher import Matcher

@@ -6,10 +6,10 @@ Create Date: 2026-11-30 03:38:32.539386
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-import zhifa.db.base
+from alembic import op
 
+import zhifa.db.base
 
 revision = '5b6759ad664d'
 down_revision = None
