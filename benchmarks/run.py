@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # (title, module, args) — in the order of the document
 BENCHES: list[tuple[str, str, list[str]]] = [
+    ("Detector quality against the simulator's truth", "benchmarks.bench_scores", []),
     ("Simulation rate", "benchmarks.bench_simulate", []),
     ("Ingest rate (CSV and Parquet)", "benchmarks.bench_ingest", []),
     ("Trip building and the detector suite: DuckDB vs Spark, pandas baselines", "benchmarks.bench_detect", []),
@@ -71,6 +72,19 @@ def _as_markdown(text: str) -> str:
     return "\n".join(rows)
 
 
+def _sections(text: str) -> dict[str, str]:
+    parts = text.split("\n## ")
+    return {p.split("\n", 1)[0]: p for p in parts[1:]}
+
+
+def _merge(old: str, new: str) -> str:
+    """A run of some benchmarks replaces only their sections (and the header); the rest stays as measured."""
+    fresh = _sections(new)
+    head = new.split("\n## ")[0]
+    kept = [fresh.get(title, body) for title, body in _sections(old).items()]
+    return "\n## ".join([head, *kept])
+
+
 def main(argv: list[str]) -> int:
     only = set(argv)
     out = [
@@ -103,7 +117,11 @@ def main(argv: list[str]) -> int:
             out += ["_failed:_", "", "```", (proc.stderr or proc.stdout)[-3000:], "```", ""]
         else:
             out += [_as_markdown(proc.stdout.strip()), ""]
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(out) + "\n", encoding="utf-8")
+    target = ROOT / "docs" / "benchmarks.md"
+    text = "\n".join(out) + "\n"
+    if only and target.exists():
+        text = _merge(target.read_text(encoding="utf-8"), text)
+    target.write_text(text, encoding="utf-8")
     print(f"wrote docs/benchmarks.md ({failures} failed)")
     return 1 if failures else 0
 

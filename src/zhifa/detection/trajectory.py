@@ -159,7 +159,7 @@ def reconcile_plates(passes: ir.Table, params: TripParams = TripParams()) -> ir.
 
 
 def label_trips(passes: ir.Table, params: TripParams = TripParams()) -> ir.Table:
-    """Each pass with its trip: `trip_seq` (1, 2, … per vehicle), `trip_id`, and why the trip started."""
+    """Each pass with its trip: `trip_seq` (1, 2, … per vehicle) and why the trip started."""
     w = ibis.window(group_by=[passes.plate, passes.plate_color], order_by=[passes.t, passes.record_id])
     prev_t = passes.t.lag().over(w)
     prev_kind = passes.kind.lag().over(w)
@@ -180,15 +180,17 @@ def label_trips(passes: ir.Table, params: TripParams = TripParams()) -> ir.Table
     )
     wc = ibis.cumulative_window(group_by=[p.plate, p.plate_color], order_by=[p.t, p.record_id])
     p = p.mutate(trip_seq=p.new_trip.sum().over(wc).cast("int64"))
-    p = p.mutate(
-        trip_id=p.plate_color.concat("|", p.plate, "|", p.trip_seq.cast("string")),
-    )
     return p.drop("prev_t", "prev_kind", "next_t", "next_kind")
+
+
+def trip_id(plate_color: ir.StringValue, plate: ir.StringValue, trip_seq: ir.IntegerValue) -> ir.StringValue:
+    """`colour|plate|n`: built once per trip (after the group-by), not once per pass."""
+    return plate_color.concat("|", plate, "|", trip_seq.cast("string"))
 
 
 def trips_from_labelled(p: ir.Table) -> ir.Table:
     """One row per trip: start/end, entry and exit sites, pass count, gap marks."""
-    return p.group_by(["plate", "plate_color", "trip_seq", "trip_id"]).aggregate(
+    trips = p.group_by(["plate", "plate_color", "trip_seq"]).aggregate(
         t_start=p.t.min(),
         t_end=p.t.max(),
         first_site=p.site_id.argmin(p.t),
@@ -204,6 +206,7 @@ def trips_from_labelled(p: ir.Table) -> ir.Table:
         vehicle_class=p.vehicle_class.max(),
         axle_count=p.axle_count.max(),
     )
+    return trips.mutate(trip_id=trip_id(trips.plate_color, trips.plate, trips.trip_seq))
 
 
 def build_trips(
