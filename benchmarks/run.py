@@ -78,11 +78,13 @@ def _sections(text: str) -> dict[str, str]:
 
 
 def _merge(old: str, new: str) -> str:
-    """A run of some benchmarks replaces only their sections (and the header); the rest stays as measured."""
-    fresh = _sections(new)
+    """A run of some benchmarks replaces only their sections (and the header); the rest stays as measured,
+    in the order of BENCHES."""
+    merged = {**_sections(old), **_sections(new)}
+    order = ["Machine"] + [title for title, _m, _a in BENCHES]
     head = new.split("\n## ")[0]
-    kept = [fresh.get(title, body) for title, body in _sections(old).items()]
-    return "\n## ".join([head, *kept])
+    body = [merged[t] for t in order if t in merged] + [v for t, v in merged.items() if t not in order]
+    return "\n## ".join([head, *body])
 
 
 def main(argv: list[str]) -> int:

@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "browser-pass-123"
-KINDS = ("gantry", "gantry", "gantry", "toll_station", "toll_station", "wim_site", "check_station")
+KINDS = ("gantry", "gantry", "gantry", "toll_station", "toll_station", "wim", "check_station")
 
 
 def seed_province(container) -> int:

@@ -394,12 +394,12 @@ define(Figure("ads_cleared", "清理广告设施", "Advertising facilities clear
 
 # 一（五） information: off-site enforcement points
 define(Figure("wim_sites_built", "建成非现场执法点", "Off-site enforcement points built", "个", "一（五）", "sites",
-              "built_on", "unit_code", base=_eq("kind", "wim_site"), doc="期内建成（built_on）的非现场执法点。"))
+              "built_on", "unit_code", base=_eq("kind", "wim"), doc="期内建成（built_on）的非现场执法点。"))
 define(Figure("wim_sites_total", "非现场执法点总数", "Off-site enforcement points in service", "个", "一（五）",
-              "sites", "built_on", "unit_code", base=_eq("kind", "wim_site"), cumulative=True,
+              "sites", "built_on", "unit_code", base=_eq("kind", "wim"), cumulative=True,
               doc="统计期末已建成的非现场执法点。"))
 define(Figure("video_points", "视频监控点", "Video points", "个", "一（五）", "sites", "built_on", "unit_code",
-              base=_eq("kind", "video_point"), cumulative=True))
+              base=_eq("kind", "video"), cumulative=True))
 
 # 一（六） complaints and public opinion
 define(Figure("complaints_and_opinion", "网络负面舆情和投诉举报", "Complaints and negative public opinion", "起",

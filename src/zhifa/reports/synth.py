@@ -81,11 +81,11 @@ def populate(session: Session, *, year: int = 2022, scale: int = 1, seed: int = 
         # sites: WIM points and video points, built across years
         for _ in range(8 * n):
             u = unit()
-            kind = rng.choice(("wim_site", "wim_site", "video_point", "gantry"))
+            kind = rng.choice(("wim", "wim", "video", "gantry"))
             add("sites", {"site_id": nid("S"), "kind": kind, "name": f"{kind}-{seq[0]}", "unit_code": u,
                           "lon": 112 + rng.random() * 3, "lat": 32.5 + rng.random() * 3,
                           "built_on": datetime.combine(d(), datetime.min.time(), tzinfo=TZ)})
-        wim_sites = [s for s in out["sites"] if s["kind"] == "wim_site"]
+        wim_sites = [s for s in out["sites"] if s["kind"] == "wim"]
         # watch-list, hits, interception tasks
         for _ in range(60 * n):
             t = dt()

@@ -23,13 +23,13 @@ from zhifa.web.auth import UnitTree
 OUTLINES_PATH = Path(__file__).resolve().parents[1] / "org" / "data" / "henan_outlines.geojson"
 
 # Known site kinds in legend order; anything else is drawn as "other".
-SITE_KINDS = ("gantry", "toll_station", "wim_site", "check_station", "video_point", "loading_source")
+SITE_KINDS = ("gantry", "toll_station", "wim", "check_station", "video", "loading_source")
 SITE_COLORS = {
     "gantry": "#2e7dd7",
     "toll_station": "#f08c00",
-    "wim_site": "#d6336c",
+    "wim": "#d6336c",
     "check_station": "#7048e8",
-    "video_point": "#0ca678",
+    "video": "#0ca678",
     "loading_source": "#795548",
     "other": "#868e96",
 }
@@ -255,7 +255,7 @@ def live(session: Session, *, actor: Actor, tree: UnitTree, now: Any, unit: str 
         .where(OD.measured_at >= p0, OD.status == "violation", OD.site_id.is_not(None)).group_by(OD.site_id)).all())
     wim = []
     for s in session.execute(sc(select(Site.site_id, Site.name, Site.unit_code, Site.lon, Site.lat), Site.unit_code)
-                             .where(Site.kind == "wim_site").order_by(Site.site_id)):
+                             .where(Site.kind == "wim").order_by(Site.site_id)):
         wim.append({"site_id": s.site_id, "name": s.name, "unit_code": s.unit_code,
                     "unit_name": tree.names.get(s.unit_code, s.unit_code), "lon": s.lon, "lat": s.lat,
                     "violations": int(viol.get(s.site_id, 0))})
