@@ -49,6 +49,7 @@ def run_activity(container: Container, *, now: datetime, seed: int = 7) -> Count
             return None
 
     _cases(container, attempt, rng, now)
+    _interceptions(container, attempt, now)
     _complaints_and_orders(container, attempt, rng, now)
     _supervision(attempt, now)
     _training(attempt, now)
@@ -77,6 +78,29 @@ def _cases(container: Container, attempt: Callable[..., Any], rng: random.Random
         for target in ("investigating", "notified")[: rng.randint(0, 2)]:
             attempt("case_step", lambda s, t=target, c=case_id: cases.advance(
                 s, actor=OFFICER, case_id=c, target=t, now=now))
+
+
+def _interceptions(container: Container, attempt: Callable[..., Any], now: datetime) -> None:
+    """Toll stations answer the interception tasks the replay dispatched: the first open task of each
+    watch-list entry is answered (查获 for most, 未发现 for some); answering one withdraws its siblings."""
+    from zhifa.interception import service as interception
+    from zhifa.interception.orm import InterceptTask
+
+    with unit_of_work(container.db) as s:
+        tasks = s.execute(select(InterceptTask.task_id, InterceptTask.entry_id).where(InterceptTask.status == "open")
+                          .order_by(InterceptTask.entry_id, InterceptTask.eta)).all()
+    seen: set[str] = set()
+    for i, (task_id, entry_id) in enumerate(tasks):
+        if entry_id in seen:
+            continue
+        seen.add(entry_id)
+        if i % 4 == 3:
+            attempt("intercept_not_seen", lambda s, t=task_id: interception.report_outcome(
+                s, actor=OFFICER, task_id=t, outcome="not_seen", now=now))
+        else:
+            attempt("intercepted", lambda s, t=task_id: interception.report_outcome(
+                s, actor=OFFICER, task_id=t, outcome="intercepted", findings="车辆在收费站出口被拦截，驾驶人配合检查",
+                now=now))
 
 
 PLACES = [(113.66, 34.76), (114.35, 34.80), (112.45, 34.62), (113.30, 33.75), (114.39, 36.10), (113.93, 35.30),
