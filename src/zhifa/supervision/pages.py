@@ -77,11 +77,12 @@ def order_act(request: Request, order_id: str, actor: StaffActor, s: DbSession, 
 def inspections_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep) -> Response:
     from sqlalchemy import select
 
+    from zhifa.shared.access import scope
     from zhifa.supervision.orm import InspectionFinding, InspectionRound
 
     today = clock.now().date()
-    rounds = s.execute(select(InspectionRound).order_by(InspectionRound.start.desc()).limit(100)).scalars().all()
-    rounds = [r for r in rounds if actor.can_see_unit(r.unit_code)]
+    rounds = s.execute(scope(select(InspectionRound), actor, InspectionRound.unit_code)
+                       .order_by(InspectionRound.start.desc()).limit(100)).scalars().all()
     findings = s.execute(select(InspectionFinding).where(
         InspectionFinding.round_id.in_([r.round_id for r in rounds]))).scalars().all() if rounds else []
     return render(request, "supervision/inspections.html", {
