@@ -175,18 +175,27 @@ def admin_catalogue_publish(
     payload: Annotated[str, Form()],
 ) -> Response:
     """A new version of the catalogue and its discretion bands; cases keep the version they used."""
+    error = _publish(s, actor, clock, "catalogue", version, effective_from, source, payload)
+    if error:
+        return admin_catalogue(request, actor, s, clock, error=error)
+    return _back("/cases/admin/catalogue")
+
+
+def _publish(s: Any, actor: Any, clock: Any, kind: str, version: str, effective_from: str, source: str,
+             payload: str) -> str | None:
+    """Publish a new rule version from the admin form; the refusal message, or None (nothing half-applied)."""
     try:
         try:
             body = json.loads(payload)
             eff = date.fromisoformat(effective_from)
         except ValueError as exc:
             raise ValidationFailed(f"内容须为 JSON，日期须为 YYYY-MM-DD：{exc}") from exc
-        service.publish_rule_version(s, actor=actor, kind="catalogue", version=version.strip(), effective_from=eff,
+        service.publish_rule_version(s, actor=actor, kind=kind, version=version.strip(), effective_from=eff,
                                      payload=body, source=source, now=clock.now())
     except ZhifaError as exc:
         s.rollback()
-        return admin_catalogue(request, actor, s, clock, error=exc.message)
-    return _back("/cases/admin/catalogue")
+        return exc.message
+    return None
 
 
 @router.get("/cases/admin/exemptions")
@@ -207,17 +216,9 @@ def admin_exemptions_publish(
     version: Annotated[str, Form()], effective_from: Annotated[str, Form()], source: Annotated[str, Form()],
     payload: Annotated[str, Form()],
 ) -> Response:
-    try:
-        try:
-            body = json.loads(payload)
-            eff = date.fromisoformat(effective_from)
-        except ValueError as exc:
-            raise ValidationFailed(f"内容须为 JSON，日期须为 YYYY-MM-DD：{exc}") from exc
-        service.publish_rule_version(s, actor=actor, kind="exemptions", version=version.strip(), effective_from=eff,
-                                     payload=body, source=source, now=clock.now())
-    except ZhifaError as exc:
-        s.rollback()
-        return admin_exemptions(request, actor, s, clock, error=exc.message)
+    error = _publish(s, actor, clock, "exemptions", version, effective_from, source, payload)
+    if error:
+        return admin_exemptions(request, actor, s, clock, error=error)
     return _back("/cases/admin/exemptions")
 
 
