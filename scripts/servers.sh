@@ -15,10 +15,10 @@ as_pg() {  # PostgreSQL refuses to run as root
 start() {
   mkdir -p "$run"
   if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$run" 2>/dev/null || true; chmod 777 "$run"; fi
-  if [ ! -s "$run/pg/PG_VERSION" ]; then
-    as_pg "$pg_bin/initdb" -D "$run/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  fi
   if ! as_pg "$pg_bin/pg_ctl" -D "$run/pg" status >/dev/null 2>&1; then
+    # not running: start from a fresh cluster (a killed server's leftovers are never reused)
+    rm -rf "$run/pg"
+    as_pg "$pg_bin/initdb" -D "$run/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
     as_pg "$pg_bin/pg_ctl" -D "$run/pg" -l "$run/pg.log" -w \
       -o "-p $pg_port -k $run -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
   fi
