@@ -42,8 +42,11 @@ class NavEntry:
     def visible_to(self, actor: Actor | None) -> bool:
         if actor is None:
             return False
-        if actor.role in (Role.ADMIN, Role.SYSTEM) or self.roles is None:
+        if actor.role in (Role.ADMIN, Role.SYSTEM):
             return True
+        if self.roles is None:
+            # a toll-station operator works one station's tasks: only entries that name the role
+            return actor.role is not Role.TOLL_OPERATOR
         return str(actor.role) in self.roles
 
 

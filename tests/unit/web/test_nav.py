@@ -32,3 +32,16 @@ def test_sections_keep_their_order_and_labels_follow_the_language():
 def test_unknown_section_is_refused():
     with pytest.raises(ValueError):
         register_nav("nowhere", "x", "x", "/x")
+
+
+def test_a_toll_operator_sees_only_entries_that_name_the_role():
+    from zhifa.shared.access import Actor, Role
+    from zhifa.web.nav import NavEntry
+
+    op = Actor("toll", Role.TOLL_OPERATOR, "410108", frozenset({"410108"}), site_id="TS1")
+    officer = Actor("o", Role.OFFICER, "410100", frozenset({"410100"}))
+    general = NavEntry("reports", "统计报表", "Reports", "/reports/year")
+    station = NavEntry("interception", "本站拦截任务", "Station tasks", "/intercept/station",
+                       roles=frozenset({"toll_operator", "officer"}))
+    assert not general.visible_to(op) and general.visible_to(officer)
+    assert station.visible_to(op) and station.visible_to(officer)
