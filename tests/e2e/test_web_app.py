@@ -279,3 +279,15 @@ def test_every_slice_route_gets_csrf_and_exempt_routes_are_skipped(container):
         assert c.post("/api/test-change", headers={"X-CSRF-Token": token}).json() == {"ok": "zz"}
         assert c.post("/api/test-change", headers={"X-CSRF-Token": "forged"}).status_code == 403
         assert c.post("/api/test-hook").json() == {"ok": "hook"}
+
+
+def test_a_toll_operators_home_is_the_station_task_page(container):
+    from tests.support import login as support_login
+    from tests.support import seed_users
+
+    seed_org(container)
+    seed_users(container, [("toll1", "toll_operator", "410102")])
+    with TestClient(create_app(container)) as c:
+        support_login(c, "toll1")
+        r = c.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/intercept/station"

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from zhifa.db.session import unit_of_work
+from zhifa.shared.access import Role
 from zhifa.web import auth, dashboard
 from zhifa.web.deps import (
     Csrf,
@@ -90,6 +91,8 @@ def switch_language(lang: str, next: str = "/") -> Response:
 
 @router.get("/")
 def dashboard_page(request: Request, actor: StaffActor, s: DbSession) -> Response:
+    if actor.role is Role.TOLL_OPERATOR:  # a station operator's home is its own open tasks
+        return RedirectResponse("/intercept/station", status_code=303)
     tree = auth.unit_tree(get_container(request).db, s)
     summ = dashboard.summary(s, actor=actor, tree=tree)
     scope_name = translate("dash.scope_all", get_lang(request)) if actor.sees_all else tree.names.get(
