@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhifa.cases.model import PARTY_KIND_ZH, STATUS_LABELS_ZH, CaseStatus, PartyKind
-from zhifa.cases.orm import Case, CaseDocument, DocumentCounter
-from zhifa.shared import audit
+from zhifa.cases.orm import Case, CaseDocument
+from zhifa.shared import audit, numbering
 from zhifa.shared.access import Actor
 from zhifa.shared.clock import TZ
 from zhifa.shared.errors import NotFound, ValidationFailed
@@ -41,21 +40,10 @@ def format_number(prefix: str, unit_code: str, year: int, seq: int) -> str:
 
 
 def next_number(session: Session, *, unit_code: str, year: int, kind: str) -> str:
-    """Take the next number inside the caller's transaction. The UPDATE locks the counter row
-    (PostgreSQL row lock, SQLite write lock) until commit, so numbers have no gaps or duplicates;
-    a rolled-back step gives its number back."""
-    prefix = KINDS[kind][1]
-    key = (DocumentCounter.unit_code == unit_code, DocumentCounter.year == year, DocumentCounter.kind == kind)
-    res = session.execute(update(DocumentCounter).where(*key).values(last=DocumentCounter.last + 1))
-    if res.rowcount == 0:  # type: ignore[attr-defined]
-        try:  # the first number of the year: a concurrent first insert loses and retries the update
-            with session.begin_nested():
-                session.add(DocumentCounter(unit_code=unit_code, year=year, kind=kind, last=1))
-            return format_number(prefix, unit_code, year, 1)
-        except IntegrityError:
-            session.execute(update(DocumentCounter).where(*key).values(last=DocumentCounter.last + 1))
-    seq = int(session.execute(select(DocumentCounter.last).where(*key)).scalar_one())
-    return format_number(prefix, unit_code, year, seq)
+    """Take the next number inside the caller's transaction (the platform's one gap-free counter,
+    `shared.numbering`): no gaps, no duplicates, and a rolled-back step gives its number back."""
+    seq = numbering.next_number(session, kind=f"case_doc:{kind}", unit_code=unit_code, year=year)
+    return format_number(KINDS[kind][1], unit_code, year, seq)
 
 
 def _env() -> Environment:

@@ -107,17 +107,6 @@ class CaseDocument(Base):
     created_at: Mapped[datetime]
 
 
-class DocumentCounter(Base):
-    """The last number issued per (unit, year, kind); updated inside the issuing transaction."""
-
-    __tablename__ = "case_document_counters"
-
-    unit_code: Mapped[str] = mapped_column(String(6), primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
-    last: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class ExemptionApplication(Base):
     __tablename__ = "case_exemptions"
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5b6759ad664d
+Revision ID: 06b5ba642619
 Revises: 
-Create Date: 2026-11-30 03:38:32.539386
+Create Date: 2026-11-30 04:32:09.042138
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from alembic import op
 
 import zhifa.db.base
 
-revision = '5b6759ad664d'
+revision = '06b5ba642619'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -100,13 +100,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_case_deadline_alerts_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_deadline_alerts_unit_code'), ['unit_code'], unique=False)
 
-    op.create_table('case_document_counters',
-    sa.Column('unit_code', sa.String(length=6), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=32), nullable=False),
-    sa.Column('last', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('unit_code', 'year', 'kind', name=op.f('pk_case_document_counters'))
-    )
     op.create_table('case_documents',
     sa.Column('document_id', sa.String(length=32), nullable=False),
     sa.Column('case_id', sa.String(length=32), nullable=False),
@@ -1564,7 +1557,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_documents_case_id'))
 
     op.drop_table('case_documents')
-    op.drop_table('case_document_counters')
     with op.batch_alter_table('case_deadline_alerts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_deadline_alerts_unit_code'))
         batch_op.drop_index(batch_op.f('ix_case_deadline_alerts_case_id'))
