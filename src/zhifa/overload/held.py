@@ -16,6 +16,7 @@ from zhifa.shared import audit, plates
 from zhifa.shared.access import Actor, Role, check_visible, require_role, scope
 from zhifa.shared.errors import IllegalTransition, NotFound, ValidationFailed
 from zhifa.shared.ids import new_id
+from zhifa.shared.versions import in_force
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ HOLDING_RULES = (
 
 
 def holding_rule(day: date) -> HoldingRule:
-    return max((r for r in HOLDING_RULES if r.effective_from <= day), key=lambda r: r.effective_from)
+    return in_force(HOLDING_RULES, day, "holding rule")
 
 
 def hold(session: Session, *, actor: Actor, plate: str, plate_color: str, station_id: str, reason: str,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from zhifa.shared.versions import in_force
+
 
 @dataclass(frozen=True)
 class ControlZoneRules:
@@ -38,10 +40,7 @@ CONTROL_ZONES: tuple[ControlZoneRules, ...] = (
 
 
 def control_zone_rules_on(day: date) -> ControlZoneRules:
-    eligible = [r for r in CONTROL_ZONES if r.effective_from <= day]
-    if not eligible:
-        raise LookupError(f"no control-zone rules in force on {day}")
-    return max(eligible, key=lambda r: r.effective_from)
+    return in_force(CONTROL_ZONES, day, "control-zone rules")
 
 
 @dataclass(frozen=True)
@@ -71,10 +70,7 @@ MODEL_ROAD_PARAMS: tuple[ModelRoadParams, ...] = (
 
 
 def model_road_params_on(day: date) -> ModelRoadParams:
-    eligible = [p for p in MODEL_ROAD_PARAMS if p.effective_from <= day]
-    if not eligible:
-        raise LookupError(f"no model-road parameters in force on {day}")
-    return max(eligible, key=lambda p: p.effective_from)
+    return in_force(MODEL_ROAD_PARAMS, day, "model-road parameters")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from zhifa.shared.versions import in_force
 from zhifa.supervision.rules import RankingFormula
 
 
@@ -51,14 +52,8 @@ RANKING_FORMULAS: tuple[tuple[date, RankingFormula], ...] = (
 
 
 def params_on(day: date) -> SupervisionParams:
-    eligible = [p for p in PARAMS if p.effective_from <= day]
-    if not eligible:
-        raise LookupError(f"no supervision parameters in force on {day}")
-    return max(eligible, key=lambda p: p.effective_from)
+    return in_force(PARAMS, day, "supervision parameters")
 
 
 def formula_on(day: date) -> RankingFormula:
-    eligible = [(d, f) for d, f in RANKING_FORMULAS if d <= day]
-    if not eligible:
-        raise LookupError(f"no ranking formula in force on {day}")
-    return max(eligible, key=lambda t: t[0])[1]
+    return in_force(RANKING_FORMULAS, day, "ranking formula", key=lambda t: t[0])[1]

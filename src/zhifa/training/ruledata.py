@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from zhifa.shared.versions import in_force
+
 
 @dataclass(frozen=True)
 class TrainingRules:
@@ -31,7 +33,4 @@ RULES: tuple[TrainingRules, ...] = (
 
 
 def rules_on(day: date) -> TrainingRules:
-    eligible = [r for r in RULES if r.effective_from <= day]
-    if not eligible:
-        raise LookupError(f"no training rules in force on {day}")
-    return max(eligible, key=lambda r: r.effective_from)
+    return in_force(RULES, day, "training rules")
