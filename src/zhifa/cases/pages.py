@@ -4,9 +4,7 @@ reviewers (queue), admins (catalogue, discretion, exemption list), and the party
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import deque
 from datetime import date
 from typing import Annotated, Any
 
@@ -29,6 +27,7 @@ from zhifa.leads.service import access_lead
 from zhifa.shared.access import Role, require_role
 from zhifa.shared.clock import TZ
 from zhifa.shared.errors import NotFound, ValidationFailed, ZhifaError
+from zhifa.shared.ratelimit import SlidingWindowLimiter
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
 
 router = APIRouter(include_in_schema=False)
@@ -338,33 +337,13 @@ def case_file(request: Request, case_id: str, actor: StaffActor, s: DbSession, c
 PORTAL_KEY = "portal_case"
 
 
-class PortalLimiter:
-    """At most `limit` look-ups per client address per minute (in process); right and wrong look-ups
-    count alike so that guessing codes is slow."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, key: str, now: float) -> bool:
-        with self._lock:
-            q = self._hits.setdefault(key, deque())
-            while q and now - q[0] > 60:
-                q.popleft()
-            if len(q) >= self.limit:
-                return False
-            q.append(now)
-            if len(self._hits) > 10_000:
-                self._hits.pop(next(iter(self._hits)))
-            return True
-
-
-def _limiter(request: Request) -> PortalLimiter:
+def _limiter(request: Request) -> SlidingWindowLimiter:
+    """Portal look-ups per client address per minute; right and wrong look-ups count alike so that
+    guessing codes is slow."""
     st = request.app.state
     lim = getattr(st, "portal_limiter", None)
     if lim is None:
-        lim = PortalLimiter(get_container(request).settings.public_rate_limit_per_minute)
+        lim = SlidingWindowLimiter(limit=get_container(request).settings.public_rate_limit_per_minute, window_s=60)
         st.portal_limiter = lim
     return lim
 
