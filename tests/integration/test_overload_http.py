@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import polars as pl
 import pytest
 from fastapi.testclient import TestClient
@@ -69,3 +71,37 @@ def test_other_city_sees_nothing(client):
     assert client.get("/api/overload/leads").json()["total"] == 0
     assert client.get("/api/overload/records").json()["total"] == 0
     assert client.get("/api/overload/trucks-100t").json() == []
+
+
+def test_evidence_check_on_page_api_and_cli_catches_a_changed_record(client, container, tmp_path, monkeypatch):
+    from sqlalchemy import select
+    from typer.testing import CliRunner
+
+    from zhifa.cli.main import app
+    from zhifa.leads.orm import Lead
+
+    login(client, "hb")
+    lead_id = next(x["lead_id"] for x in client.get("/api/overload/leads").json()["items"]
+                   if x["plate"] == "豫F11111" and x["rule"] == "overload")
+    ok = client.get(f"/api/overload/leads/{lead_id}/evidence").json()
+    assert ok["intact"] is True and ok["problems"] == []
+    # the entry weighing (no vehicle kind) and the WIM record, each with its stored determination
+    assert [(d["source"], d["record_id"]) for d in ok["determinations"]] == [("entry", "t1"), ("wim", "w1")]
+    assert "证据完整性：各部分与其 SHA-256 摘要一致" in client.get(f"/overload/leads/{lead_id}").text
+    monkeypatch.setenv("ZHIFA_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("ZHIFA_ENV", "test")
+    r = CliRunner().invoke(app, ["overload", "evidence", lead_id, "--json"])
+    assert r.exit_code == 0 and '"intact": true' in r.output
+
+    with unit_of_work(container.db) as s:  # someone edits the weight in the stored bundle
+        lead = s.execute(select(Lead).where(Lead.lead_id == lead_id)).scalar_one()
+        ev = copy.deepcopy(lead.evidence)
+        ev["parts"][1]["record"]["gross_weight_kg"] = 70000
+        lead.evidence = ev
+    bad = client.get(f"/api/overload/leads/{lead_id}/evidence").json()
+    assert bad["intact"] is False and bad["problems"] == ["part 2 record"]
+    assert "请勿据此处罚" in client.get(f"/overload/leads/{lead_id}").text
+    r = CliRunner().invoke(app, ["overload", "evidence", lead_id])
+    assert r.exit_code == 1 and "part 2 record" in r.output
+    login(client, "zz")
+    assert client.get(f"/api/overload/leads/{lead_id}/evidence").status_code in (403, 404)

@@ -51,6 +51,14 @@ def leads(actor: StaffActor, s: DbSession, status: str | None = None, rule: str 
         for x in rows]}
 
 
+@router.get("/leads/{lead_id}/evidence")
+def lead_evidence(lead_id: str, actor: StaffActor, s: DbSession) -> dict[str, Any]:
+    """The evidence bundle, whether every part still matches its SHA-256, and each record's determination."""
+    v = service.lead_evidence(s, actor=actor, lead_id=lead_id)
+    return {"lead_id": lead_id, "intact": v.intact, "problems": v.problems, "bundle": v.bundle,
+            "determinations": [_det(d) if d is not None else None for d in v.determinations]}
+
+
 @router.post("/leads/{lead_id}/review")
 def review(request: Request, lead_id: str, body: ReviewIn, actor: StaffActor, s: DbSession, clock: ClockDep,
            _: Csrf) -> dict[str, Any]:

@@ -96,6 +96,37 @@ def register(app: typer.Typer) -> None:
             t.add_row(*(str(v) if v is not None else "" for v in i))
         console.print(t)
 
+    @ov.command("evidence")
+    def evidence_(lead_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+        """Check a lead's evidence bundle: every part against its SHA-256; exit 1 when one no longer matches."""
+        from zhifa.overload import service
+
+        c = build()
+        try:
+            with unit_of_work(c.db) as s:
+                v = service.lead_evidence(s, actor=SYSTEM, lead_id=lead_id)
+                rows = [
+                    (p.get("source"), (p.get("record") or {}).get("record_id"), p.get("record_sha256"),
+                     d.kind_source if d else None, d.limit_kg if d else None, d.excess_kg if d else None)
+                    for p, d in zip(v.bundle.get("parts") or [], v.determinations, strict=True)
+                ]
+        except ZhifaError as e:
+            console.print(f"[red]{e.message}[/red]")
+            raise typer.Exit(1) from e
+        if as_json:
+            typer.echo(json.dumps({"lead_id": lead_id, "intact": v.intact, "problems": v.problems,
+                                   "bundle_sha256": v.bundle.get("bundle_sha256")}, ensure_ascii=False))
+        else:
+            t = Table(title=f"证据包 {v.bundle.get('bundle_sha256', '')}")
+            for col in ("来源", "记录", "SHA-256", "车型依据", "限值", "超限"):
+                t.add_column(col)
+            for row in rows:
+                t.add_row(*(str(x) if x is not None else "" for x in row))
+            console.print(t)
+            console.print("[green]证据完整[/green]" if v.intact else f"[red]与摘要不一致: {'; '.join(v.problems)}[/red]")
+        if not v.intact:
+            raise typer.Exit(1)
+
     @ov.command("entry-rate")
     def entry_rate(month: str = typer.Option(..., help="YYYY-MM"), by: str = typer.Option("station")) -> None:
         """入口超限率 per station, city or province for a month."""

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from zhifa.overload import rules as r
-from zhifa.overload.ruledata import KIND_CLASS, RuleSet
+from zhifa.overload.ruledata import KIND_CLASS, FineSchedule, RuleSet
 
 _OPTIONAL: dict[str, pl.DataType] = {
     "vehicle_kind": pl.String(),
@@ -68,6 +68,42 @@ def with_tolerance(
     return lf.join(pol, on=site_column, how="left").with_columns(
         pl.col("tol_permille").fill_null(default.permille),
         pl.col("tol_deduct").fill_null(default.deduct),
+    )
+
+
+def with_registered_kind(lf: pl.DataFrame | pl.LazyFrame, kinds: pl.DataFrame | None) -> pl.LazyFrame:
+    """Fill a missing `vehicle_kind` from the registry (columns plate, plate_color, registered_kind) and
+    say where the kind came from in `kind_source`: device | registry | unknown."""
+    lf = lf.lazy()
+    names = lf.collect_schema().names()
+    if "vehicle_kind" not in names:
+        lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("vehicle_kind"))
+    device = pl.col("vehicle_kind").is_not_null() & (pl.col("vehicle_kind") != "")
+    if kinds is None or kinds.height == 0 or "plate" not in names or "plate_color" not in names:
+        return lf.with_columns(
+            pl.when(device).then(pl.lit("device")).otherwise(pl.lit("unknown")).alias("kind_source"),
+            pl.when(device).then(pl.col("vehicle_kind")).otherwise(None).alias("vehicle_kind"),
+        )
+    reg = (
+        kinds.lazy()
+        .select("plate", "plate_color", "registered_kind")
+        .unique(["plate", "plate_color"], keep="first")
+    )
+    return (
+        lf.join(reg, on=["plate", "plate_color"], how="left", maintain_order="left")
+        .with_columns(
+            pl.when(device)
+            .then(pl.lit("device"))
+            .when(pl.col("registered_kind").is_not_null())
+            .then(pl.lit("registry"))
+            .otherwise(pl.lit("unknown"))
+            .alias("kind_source"),
+            pl.when(device)
+            .then(pl.col("vehicle_kind"))
+            .otherwise(pl.col("registered_kind"))
+            .alias("vehicle_kind"),
+        )
+        .drop("registered_kind")
     )
 
 
@@ -200,3 +236,41 @@ def determine_frame(df: pl.DataFrame | pl.LazyFrame, rules: RuleSet) -> pl.LazyF
         .alias("status"),
         pl.when(weighed).then(pl.col("limit_kg")).otherwise(pl.lit(None, dtype=pl.Int64)).alias("limit_kg"),
     )
+
+
+def penalty_columns(fines: FineSchedule) -> list[pl.Expr]:
+    """`rules.proposed_penalty` as columns over determined rows: pen_mass_fen (Art. 43 (b); 0 = warning),
+    pen_dim_lo / pen_dim_hi (the Art. 43 (a) band of the actual dimensions, yuan; null without a dimension
+    excess) and pen_total_fen (the sum, capped). `tests/unit/overload/test_frames.py` checks they agree."""
+    ex = pl.col("excess_kg")
+    per = fines.yuan_per_step * 100
+    if fines.rounding == "floor":
+        fen = (ex // fines.step_kg) * per
+    elif fines.rounding == "ceil":
+        fen = -((-ex) // fines.step_kg) * per
+    else:
+        fen = ex * per // fines.step_kg
+    mass = (
+        pl.when(~pl.col("mass_violation"))
+        .then(pl.lit(None, dtype=pl.Int64))
+        .when(ex <= fines.warning_max_excess_kg)
+        .then(pl.lit(0, dtype=pl.Int64))
+        .otherwise(pl.min_horizontal(fen, pl.lit(fines.cap_yuan * 100)))
+    )
+    h, w, length = (pl.col(c).fill_null(0) for c in ("height_mm", "width_mm", "length_mm"))
+    lo: pl.Expr = pl.lit(fines.dimension_top_band[0], dtype=pl.Int64)
+    hi: pl.Expr = pl.lit(fines.dimension_top_band[1], dtype=pl.Int64)
+    for max_h, max_w, max_l, b_lo, b_hi in reversed(fines.dimension_bands):  # the first band that holds wins
+        inside = (h <= max_h) & (w <= max_w) & (length <= max_l)
+        lo = pl.when(inside).then(pl.lit(b_lo, dtype=pl.Int64)).otherwise(lo)
+        hi = pl.when(inside).then(pl.lit(b_hi, dtype=pl.Int64)).otherwise(hi)
+    dims = (pl.col("over_height_mm") > 0) | (pl.col("over_width_mm") > 0) | (pl.col("over_length_mm") > 0)
+    none = pl.lit(None, dtype=pl.Int64)
+    return [
+        mass.alias("pen_mass_fen"),
+        pl.when(dims).then(lo).otherwise(none).alias("pen_dim_lo"),
+        pl.when(dims).then(hi).otherwise(none).alias("pen_dim_hi"),
+        pl.min_horizontal(
+            mass.fill_null(0) + pl.when(dims).then(lo * 100).otherwise(0), pl.lit(fines.cap_yuan * 100)
+        ).alias("pen_total_fen"),
+    ]

@@ -45,6 +45,7 @@ class OverloadDetermination(Base):
     plate_color: Mapped[str | None] = mapped_column(String(16))
     axle_count: Mapped[int | None] = mapped_column(Integer)
     vehicle_kind: Mapped[str | None] = mapped_column(String(24))
+    kind_source: Mapped[str | None] = mapped_column(String(16))  # device | registry | unknown
     gross_kg: Mapped[int | None] = mapped_column(Integer)
     limit_kg: Mapped[int | None] = mapped_column(Integer)
     tolerance_kg: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,11 +11,9 @@ from sqlalchemy import select
 
 from zhifa.credit import rules as cr
 from zhifa.credit import service as credit_service
-from zhifa.leads.service import access_lead
 from zhifa.overload import rules as r
 from zhifa.overload import service
 from zhifa.overload.orm import OverloadNotice
-from zhifa.shared.errors import NotFound
 from zhifa.web.auth import unit_tree
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
 
@@ -33,6 +31,8 @@ register_nav("overload", "滞留车辆", "Held vehicles", "/overload/held", orde
 COLOR_ZH = {"blue": "蓝", "yellow": "黄", "black": "黑", "white": "白", "green": "绿", "yellow_green": "黄绿",
             "blue_white": "蓝白"}
 STATUS_ZH = {"open": "待研判", "confirmed": "已确认", "rejected": "已驳回"}
+KIND_ZH = {"rigid": "货车", "tractor_semitrailer": "铰接列车", "full_trailer": "全挂汽车列车"}
+KIND_SOURCE_ZH = {"device": "称重设备识别", "registry": "车辆登记信息", "unknown": "未知（按最宽限值）"}
 
 
 def _day(v: str) -> date | None:
@@ -56,13 +56,12 @@ def leads_page(request: Request, actor: StaffActor, s: DbSession, status: str = 
 
 @router.get("/overload/leads/{lead_id}")
 def lead_detail(request: Request, lead_id: str, actor: StaffActor, s: DbSession) -> Response:
-    lead = access_lead(s, actor, lead_id)
-    if lead.rule not in service.OVERLOAD_RULES:
-        raise NotFound("超限线索不存在")
+    view = service.lead_evidence(s, actor=actor, lead_id=lead_id)
+    lead = view.lead
     notices = list(s.execute(select(OverloadNotice).where(OverloadNotice.lead_id == lead_id)).scalars())
     return render(request, "overload/lead_detail.html", {
-        "lead": lead, "ev": lead.evidence or {}, "rules": service.RULE_LABELS_ZH, "status_zh": STATUS_ZH,
-        "color_zh": COLOR_ZH, "notices": notices,
+        "lead": lead, "ev": view.bundle, "view": view, "rules": service.RULE_LABELS_ZH, "status_zh": STATUS_ZH,
+        "color_zh": COLOR_ZH, "notices": notices, "kind_zh": KIND_ZH, "kind_source_zh": KIND_SOURCE_ZH,
         "lead_unit_name": unit_tree(get_container(request).db).names.get(lead.unit_code, lead.unit_code),
     })
 

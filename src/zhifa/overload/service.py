@@ -6,10 +6,10 @@ Each verb takes `session` (one `unit_of_work`) and keyword-only `actor=`; change
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import importlib.util
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -25,7 +25,7 @@ from zhifa.leads.model import RULE_LABELS, LeadDraft, LeadStatus
 from zhifa.leads.orm import Lead
 from zhifa.leads.service import access_lead, link_case, review_lead, store_leads
 from zhifa.org.orm import Site, Unit
-from zhifa.overload import frames
+from zhifa.overload import evidence, frames
 from zhifa.overload import rules as r
 from zhifa.overload.orm import (
     EntryWeighStat,
@@ -121,10 +121,34 @@ def read_source(lake_dir: Path, table: str, day: date) -> pl.LazyFrame | None:
         return pl.scan_parquet(files) if files else None
 
 
+def load_registered_kinds(session: Session) -> pl.DataFrame:
+    """(plate, plate_color, registered_kind) of every registered goods vehicle whose kind is on record."""
+    from zhifa.vehicles.orm import Vehicle
+
+    rows = session.execute(
+        select(Vehicle.plate, Vehicle.plate_color, Vehicle.vehicle_kind).where(
+            Vehicle.vehicle_kind.is_not(None), Vehicle.vehicle_kind != ""
+        )
+    ).all()
+    return pl.DataFrame(
+        rows, schema={"plate": pl.String, "plate_color": pl.String, "registered_kind": pl.String}, orient="row"
+    )
+
+
 def determine_source(
-    lf: pl.LazyFrame, source: str, site_col: str, time_col: str, sites: dict[str, SiteInfo], rules: RuleSet
+    lf: pl.LazyFrame,
+    source: str,
+    site_col: str,
+    time_col: str,
+    sites: dict[str, SiteInfo],
+    rules: RuleSet,
+    registered_kinds: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """The determination of every row of one source (frames path); the site column becomes `site_id`."""
+    """The determination of every row of one source (frames path); the site column becomes `site_id`.
+
+    A record whose device did not classify the vehicle (entry weighing never does) takes the kind of
+    the vehicle's registration, so a registered rigid truck is judged against the truck limit and not
+    the more lenient combination limit; `kind_source` says which (device | registry | unknown)."""
     names = lf.collect_schema().names()
     if source == "entry":
         lf = lf.filter((pl.col("event") == "entry") & pl.col("gross_weight_kg").is_not_null())
@@ -136,6 +160,7 @@ def determine_source(
     lf = lf.rename(ren)
     if source == "entry":
         lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("vehicle_kind")) if "vehicle_kind" not in names else lf
+    lf = frames.with_registered_kind(lf, registered_kinds)
     policies = {sid: s.policy(source, rules) for sid, s in sites.items()}
     default = r.TolerancePolicy(rules.tolerance.default_class[source], rules.tolerance.default_deduct[source])
     return frames.determine_frame(frames.with_tolerance(lf, policies, default), rules).collect()
@@ -225,124 +250,38 @@ def event_frame(violations: pl.DataFrame, window: timedelta = DEFAULT_WINDOW) ->
         .alias("_who"),
         (pl.col("source") + pl.lit(":") + pl.col("record_id")).alias("_key"),
         pl.col("plate_color").fill_null(""),
+        (pl.col("over_height_mm") + pl.col("over_width_mm") + pl.col("over_length_mm")).alias("_dim_sum"),
+        (pl.col("source") != "entry").alias("_not_entry"),
     ).sort("rule", "_who", "plate_color", "measured_at")
-    gap = pl.col("measured_at").diff().over("rule", "_who", "plate_color")
-    v = v.with_columns((gap.is_null() | (gap > window)).cum_sum().over("rule", "_who", "plate_color").alias("_ev"))
-    return (
-        v.group_by("rule", "_who", "plate_color", "_ev", maintain_order=True)
-        .agg(
-            pl.col("plate").first(),
-            pl.col("measured_at").min().alias("start"),
-            pl.col("measured_at").max().alias("end"),
-            pl.col("record_id"),
-            pl.col("_key"),
-            pl.col("site_id"),
-            pl.col("source").unique(maintain_order=True).alias("sources"),
-            pl.col("excess_kg").max(),
-            pl.col("measured_at").sort_by("excess_kg", descending=True).first().alias("worst_at"),
-            pl.col("site_id").sort_by("excess_kg", descending=True).first().alias("worst_site"),
-        )
-        .drop("_who", "_ev")
+    # a new event where the truck (or rule) changes or the gap to its previous record exceeds the window
+    same = [pl.col(c) == pl.col(c).shift() for c in ("rule", "_who", "plate_color")]
+    cont = same[0] & same[1] & same[2] & (pl.col("measured_at").diff() <= window)
+    v = v.with_columns((~cont.fill_null(False)).cum_sum().alias("_ev"))
+    ev = v.group_by("_ev", maintain_order=True).agg(
+        pl.col("rule").first(),
+        pl.col("plate").first(),
+        pl.col("plate_color").first(),
+        pl.col("measured_at").min().alias("start"),
+        pl.col("measured_at").max().alias("end"),
+        pl.col("record_id").first().alias("first_record"),
+        pl.col("_key"),
+        pl.col("source").unique(maintain_order=True).str.join(",").alias("sources"),
+        # the worst record decides; on a tie a WIM or check-station record (with photos) beats entry weighing
+        pl.col("_key")
+        .sort_by(["excess_kg", "_dim_sum", "_not_entry"], descending=True, maintain_order=True)
+        .first()
+        .alias("_worst"),
     )
-
-
-def dedup_key(rule: str, plate: str | None, plate_color: str | None, start: datetime, first_record: str) -> str:
-    if rule == RULE_UNIDENTIFIED or not plate:
-        return f"{rule}:?:{first_record}"[:160]
-    return f"{rule}:{plate}:{plate_color or ''}:{start.astimezone(TZ):%Y%m%dT%H%M%S}"
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def _sha(obj: Any) -> str:
-    """SHA-256 of bytes, or of the canonical JSON of a value (sorted keys, compact, UTF-8)."""
-    if isinstance(obj, bytes):
-        return hashlib.sha256(obj).hexdigest()
-    return hashlib.sha256(_ENCODER.encode(obj).encode()).hexdigest()
-
-
-RECORD_FIELDS = (
-    "record_id", "site_id", "measured_at", "plate", "plate_color", "axle_count", "vehicle_kind",
-    "single_drive_axle", "single_tyre_axles", "gross_weight_kg", "axle_weights_kg", "speed_kmh",
-    "length_mm", "width_mm", "height_mm", "lane", "evidence", "officer_id",
-)
-DET_FIELDS = (
-    "status", "reason", "limit_kg", "tolerance_kg", "judged_kg", "excess_kg", "excess_rate", "mass_violation",
-    "over_height_mm", "over_width_mm", "over_length_mm", "is_100t", "is_severe", "tol_permille", "tol_deduct",
-)
-
-
-def _iso(v: Any) -> Any:
-    return v.isoformat() if hasattr(v, "isoformat") else v
-
-
-def site_part(site_id: str | None, site: SiteInfo | None) -> dict[str, Any]:
-    part: dict[str, Any] = {"site_id": site_id, "known": site is not None}
-    if site is not None:
-        cal = site.calibrated_until
-        part.update(
-            name=site.name,
-            unit_code=site.unit_code,
-            device_class=site.device_class,
-            deduct_tolerance=site.deduct_tolerance,
-            calibrated_until=cal.isoformat() if cal else None,
-        )
-    return part
-
-
-def evidence_part(
-    row: dict[str, Any], site: SiteInfo | None, evidence_dir: Path | None, site_cache: dict[Any, Any] | None = None
-) -> dict[str, Any]:
-    """Record, photos (file names; SHA-256 of the file when it is in the evidence store), site and its
-    calibration status at the time of measurement, the determination; SHA-256 of each part."""
-    record = {k: _iso(row[k]) for k in RECORD_FIELDS if k in row}
-    try:
-        names = json.loads(row.get("evidence") or "[]")
-        names = [str(n) for n in names] if isinstance(names, list) else []
-    except ValueError:
-        names = []
-    photos = []
-    for n in names:
-        p = (evidence_dir / n) if evidence_dir else None
-        if p is not None and p.is_file():
-            photos.append({"name": n, "sha256": _sha(p.read_bytes()), "available": True})
-        else:
-            photos.append({"name": n, "sha256": None, "available": False})
-    measured = row.get("measured_at")
-    cal = site.calibrated_until if site else None
-    valid = bool(cal and measured and cal >= measured)
-    key = (row.get("site_id"), valid)
-    cached = site_cache.get(key) if site_cache is not None else None
-    if cached is None:
-        sp = dict(site_part(row.get("site_id"), site), calibration_valid=valid)
-        cached = (sp, _sha(sp))
-        if site_cache is not None:
-            site_cache[key] = cached
-    det = {k: row[k] for k in DET_FIELDS if k in row}
-    return {
-        "source": row.get("source"),
-        "record": record,
-        "record_sha256": _sha(record),
-        "photos": photos,
-        "site": cached[0],
-        "site_sha256": cached[1],
-        "determination": det,
-        "determination_sha256": _sha(det),
-    }
-
-
-def determination_of(row: dict[str, Any], rules: RuleSet) -> r.Determination:
-    """The Determination of a frame row (the frames path computed it; no second evaluation)."""
-    dims = {k: int(row[f"over_{k}_mm"]) for k in ("height", "width", "length") if row.get(f"over_{k}_mm")}
-    item = row.get("limit_item") if row.get("mass_violation") else None
-    return r.Determination(
-        record_id=row["record_id"], status=row["status"], reason=row["reason"], rule_version=rules.version,
-        limit_kg=row["limit_kg"], measured_kg=row["gross_weight_kg"], tolerance_kg=row["tolerance_kg"],
-        judged_kg=row["judged_kg"], excess_kg=row["excess_kg"], excess_rate=row["excess_rate"],
-        mass_violation=bool(row["mass_violation"]), dimension_excess_mm=dims, is_100t=bool(row["is_100t"]),
-        is_severe=bool(row["is_severe"]), legal_basis=_basis(item, tuple(sorted(dims))),
+    # the lead's key: the same event is one lead across runs and days
+    start = pl.col("start").dt.convert_time_zone(TZ.key).dt.strftime("%Y%m%dT%H%M%S")
+    unidentified = (pl.col("rule") == RULE_UNIDENTIFIED) | pl.col("plate").is_null() | (pl.col("plate") == "")
+    key = (
+        pl.when(unidentified)
+        .then(pl.concat_str(pl.col("rule"), pl.lit(":?:"), pl.col("first_record")).str.slice(0, 160))
+        .otherwise(pl.concat_str(pl.col("rule"), pl.lit(":"), pl.col("plate"), pl.lit(":"), pl.col("plate_color"),
+                                 pl.lit(":"), start))
     )
+    return ev.with_columns(key.alias("dedup_key")).drop("_ev")
 
 
 _BASIS: dict[tuple[Any, tuple[str, ...]], str] = {}
@@ -355,6 +294,11 @@ def _basis(item: int | None, dims: tuple[str, ...]) -> str:
     return _BASIS[k]
 
 
+_WORST = ("gross_weight_kg", "limit_kg", "excess_kg", "excess_rate", "is_100t", "is_severe", "mass_violation",
+          "limit_item", "over_height_mm", "over_width_mm", "over_length_mm", "height_mm", "width_mm", "length_mm",
+          "site_id", "plate_color", "record_id")
+
+
 def draft_leads(
     violations: pl.DataFrame,
     *,
@@ -363,78 +307,108 @@ def draft_leads(
     window: timedelta = DEFAULT_WINDOW,
     evidence_dir: Path | None = None,
 ) -> list[LeadDraft]:
-    """Lead drafts, one per (rule, truck, event), each with its evidence bundle and proposed penalty."""
+    """Lead drafts, one per (rule, truck, event), each with its evidence bundle and proposed penalty.
+
+    Column-wise: events, the worst record of each, its proposed penalty (`frames.penalty_columns`) and
+    the lead's key are computed on the frame; Python only assembles the drafts."""
+    # Tens of thousands of small dicts and no reference cycles: the cyclic collector would only rescan
+    # them (a third of the time at a day's volume, docs/benchmarks.md); reference counting frees them.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _draft_leads(violations, rules=rules, sites=sites, window=window, evidence_dir=evidence_dir)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _draft_leads(
+    violations: pl.DataFrame, *, rules: RuleSet, sites: dict[str, SiteInfo], window: timedelta, evidence_dir: Path | None
+) -> list[LeadDraft]:
     events = event_frame(violations, window)
     if events.height == 0:
         return []
-    by_key = {f"{row['source']}:{row['record_id']}": row for row in violations.to_dicts()}
-    site_cache: dict[Any, Any] = {}
+    keyed = violations.with_columns((pl.col("source") + pl.lit(":") + pl.col("record_id")).alias("_key"))
+    for c in ("limit_item", "height_mm", "width_mm", "length_mm"):
+        if c not in keyed.columns:
+            keyed = keyed.with_columns(pl.lit(None, dtype=pl.Int64).alias(c))
+    parts = dict(zip(keyed["_key"].to_list(), evidence.record_parts(keyed, sites, evidence_dir), strict=True))
+    worst = (
+        keyed.select("_key", *_WORST)
+        .with_columns(frames.penalty_columns(rules.fines))
+        .rename({c: f"w_{c}" for c in _WORST})
+    )
+    ev = events.join(worst, left_on="_worst", right_on="_key", how="left", maintain_order="left")
+    names = ("rule", "plate", "plate_color", "start", "end", "_key", "sources", "dedup_key", "w_mass_violation",
+             "w_gross_weight_kg", "w_limit_kg", "w_excess_kg", "w_excess_rate", "w_is_100t", "w_is_severe",
+             "w_limit_item", "w_over_height_mm", "w_over_width_mm", "w_over_length_mm", "w_site_id",
+             "w_plate_color", "w_record_id", "pen_mass_fen", "pen_dim_lo", "pen_dim_hi", "pen_total_fen")
+    fines = rules.fines
+    pen_basis = r.ORDER_62 + "第四十三条"
+    warn_text = f"不超过{fines.warning_max_excess_kg}千克，予以警告"
+    fine_text = f"每超{fines.step_kg}千克罚款{fines.yuan_per_step}元"
     drafts = []
-    for ev in events.iter_rows(named=True):
-        recs = [by_key[k] for k in ev["_key"] if k in by_key]
-        # the worst record decides; on a tie a WIM or check-station record (with photos) beats entry weighing
-        worst = max(recs, key=lambda x: (x["excess_kg"], x["over_height_mm"] + x["over_width_mm"] + x["over_length_mm"],
-                                         x["source"] != "entry"))
-        site = sites.get(worst.get("site_id") or "")
-        parts = [evidence_part(x, sites.get(x.get("site_id") or ""), evidence_dir, site_cache) for x in recs]
-        meas = r.Measurement(worst["record_id"], "", worst["gross_weight_kg"], worst["axle_count"],
-                             length_mm=worst.get("length_mm"), width_mm=worst.get("width_mm"),
-                             height_mm=worst.get("height_mm"))
-        det = determination_of(worst, rules)
-        pen = r.proposed_penalty(det, meas, rules.fines)
-        rule = ev["rule"]
-        plate = ev["plate"] if rule != RULE_UNIDENTIFIED else None
-        color = (ev["plate_color"] or None) if rule != RULE_UNIDENTIFIED else (worst.get("plate_color") or None)
+    for (rule, plate, color, start, end, keys, sources, key, mass, gross, limit, excess, rate, is_100t, is_severe,
+         item, over_h, over_w, over_l, site_id, w_color, w_record, fen, lo, hi, total) in zip(
+            *(ev[c].to_list() for c in names), strict=True):
+        recs = [parts[k] for k in keys]
+        dims = {k: v for k, v in (("height", over_h), ("width", over_w), ("length", over_l)) if v} if (
+            over_h or over_w or over_l) else {}
+        lines = []
+        if mass:
+            lines.append({"what": "mass", "min_yuan": fen // 100, "max_yuan": fen // 100, "proposed_fen": fen,
+                          "text": f"超限{excess}千克，{warn_text if fen == 0 else fine_text}"})
+        if dims:
+            lines.append({"what": "dimension", "min_yuan": lo, "max_yuan": hi, "proposed_fen": lo * 100,
+                          "text": f"外廓尺寸超限，罚款{lo}至{hi}元"})
+        if rule == RULE_UNIDENTIFIED:
+            plate, color = None, w_color or None
+        else:
+            color = color or None
         bundle = {
             "kind": "overload_evidence",
-            "source": ",".join(ev["sources"]),
-            "parts": parts,
-            "legal_basis": det.legal_basis,
+            "source": sources,
+            "parts": recs,
+            "legal_basis": _basis(item if mass else None, tuple(sorted(dims))),
             "worst": {
-                "record_id": worst["record_id"],
-                "gross_kg": worst["gross_weight_kg"],
-                "limit_kg": worst["limit_kg"],
-                "excess_kg": worst["excess_kg"],
-                "excess_rate": round(float(worst["excess_rate"]), 4),
-                "is_100t": bool(worst["is_100t"]),
-                "is_severe": bool(worst["is_severe"]),
-                "dimension_excess_mm": det.dimension_excess_mm,
+                "record_id": w_record,
+                "gross_kg": gross,
+                "limit_kg": limit,
+                "excess_kg": excess,
+                "excess_rate": round(rate, 4),
+                "is_100t": is_100t,
+                "is_severe": is_severe,
+                "dimension_excess_mm": dims,
             },
             "proposed_penalty": {
-                "warning_only": pen.warning_only,
-                "proposed_yuan": pen.proposed_yuan,
-                "lines": [
-                    {"what": ln.what, "min_yuan": ln.min_yuan, "max_yuan": ln.max_yuan,
-                     "proposed_fen": ln.proposed_fen, "text": ln.text}
-                    for ln in pen.lines
-                ],
-                "basis": pen.basis,
-                "rule_version": pen.rule_version,
+                "warning_only": bool(lines) and total == 0,
+                "proposed_yuan": total // 100,
+                "lines": lines,
+                "basis": pen_basis,
+                "rule_version": fines.version,
             },
+            "bundle_sha256": evidence.bundle_sha(recs),
         }
-        bundle["bundle_sha256"] = _sha([p["record_sha256"] for p in parts] + [p["site_sha256"] for p in parts])
         label = RULE_LABELS_ZH[rule]
-        if det.mass_violation:
-            text = (
-                f"{label}：总重{worst['gross_weight_kg']}千克，限值{worst['limit_kg']}千克，"
-                f"超限{worst['excess_kg']}千克（{float(worst['excess_rate']) * 100:.1f}%）"
-            )
+        if mass:
+            text = f"{label}：总重{gross}千克，限值{limit}千克，超限{excess}千克（{rate * 100:.1f}%）"
         else:
-            text = f"{label}：总重{worst['gross_weight_kg']}千克，外廓尺寸超限{det.dimension_excess_mm}"
+            text = f"{label}：总重{gross}千克，外廓尺寸超限{dims}"
         if len(recs) > 1:
             text += f"；同一车辆{len(recs)}条记录合并为一次违法"
+        site = sites.get(site_id or "")
         drafts.append(
             LeadDraft(
                 rule=rule,
                 plate=plate,
                 plate_color=color,
-                start=ev["start"],
-                end=ev["end"],
+                start=start,
+                end=end,
                 unit_code=site.unit_code if site else PROVINCE,
                 explanation=text,
-                dedup_key=dedup_key(rule, plate, color, ev["start"], ev["record_id"][0]),
+                dedup_key=key,
                 score=1.0,
-                site_id=worst.get("site_id"),
+                site_id=site_id,
                 evidence=bundle,
                 rule_version=rules.version,
             )
@@ -460,6 +434,7 @@ def run_day(
     rules = rules or ruleset_for(day)
     sites = load_sites(session)
     permits = load_permits(session, day)
+    kinds = load_registered_kinds(session)
     reports: list[SourceReport] = []
     stored = 0
     lead_frames: list[pl.DataFrame] = []
@@ -469,7 +444,7 @@ def run_day(
         reports.append(rep)
         if lf is None:
             continue
-        df = determine_source(lf, source, site_col, time_col, sites, rules).with_columns(pl.lit(source).alias("source"))
+        df = determine_source(lf, source, site_col, time_col, sites, rules, kinds).with_columns(pl.lit(source).alias("source"))
         df = mark_permitted(df, permits)
         rep.rows = df.height
         rep.counts = _counts(df)
@@ -548,7 +523,7 @@ def _store_determinations(
                 det_id=new_id()[:24], source=source, record_id=x["record_id"], site_id=x.get("site_id"),
                 unit_code=site.unit_code if site else PROVINCE, measured_at=x["measured_at"],
                 plate=x.get("plate") or None, plate_color=x.get("plate_color") or None, axle_count=x.get("axle_count"),
-                vehicle_kind=x.get("vehicle_kind"), gross_kg=x.get("gross_weight_kg"), limit_kg=x["limit_kg"],
+                vehicle_kind=x.get("vehicle_kind"), kind_source=x.get("kind_source"), gross_kg=x.get("gross_weight_kg"), limit_kg=x["limit_kg"],
                 tolerance_kg=x["tolerance_kg"], judged_kg=x["judged_kg"], excess_kg=x["excess_kg"],
                 excess_rate=float(x["excess_rate"]), over_height_mm=x["over_height_mm"],
                 over_width_mm=x["over_width_mm"], over_length_mm=x["over_length_mm"],
@@ -809,6 +784,37 @@ def access_notice(session: Session, actor: Actor, notice_id: str) -> OverloadNot
         raise NotFound("告知书不存在")
     check_visible(actor, n.unit_code, "告知书")
     return n
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """A lead's evidence as a reviewer reads it: the bundle, what no longer matches its hash, and the
+    platform's determination of each record (from `overload_determinations`, with its rule version)."""
+
+    lead: Lead
+    bundle: dict[str, Any]
+    problems: list[str]
+    determinations: list[OverloadDetermination | None]  # one per part, in part order
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def lead_evidence(session: Session, *, actor: Actor, lead_id: str) -> EvidenceView:
+    lead = access_lead(session, actor, lead_id)
+    if lead.rule not in OVERLOAD_RULES:
+        raise NotFound("超限线索不存在")
+    bundle = lead.evidence or {}
+    parts = bundle.get("parts") or []
+    keys = [(p.get("source"), (p.get("record") or {}).get("record_id")) for p in parts]
+    D = OverloadDetermination
+    found: dict[tuple[Any, Any], OverloadDetermination] = {}
+    for src in {k[0] for k in keys}:
+        ids = [k[1] for k in keys if k[0] == src]
+        for d in session.execute(select(D).where(D.source == src, D.record_id.in_(ids))).scalars():
+            found[(d.source, d.record_id)] = d
+    return EvidenceView(lead, bundle, evidence.verify_bundle(bundle), [found.get(k) for k in keys])
 
 
 # ---------------------------------------------------------------- loading-source trace-back (倒查)

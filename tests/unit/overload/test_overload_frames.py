@@ -34,7 +34,7 @@ def rows(draw):
     elif aw_kind == "random":
         aw = json.dumps(draw(st.lists(st.integers(-10, 60000), max_size=8)))
     elif aw_kind == "junk":
-        aw = draw(st.sampled_from(["[1,x]", "[]", "{}", "[1.5]"]))
+        aw = draw(st.sampled_from(["[1,x]", "[]", "{}", "[1.5]", "[1 2]", "[ 9000 , 9000 ]", "[9000, - 5]", "[,]"]))
     elif aw_kind == "empty":
         aw = ""
     dim = st.one_of(st.none(), st.integers(2000, 30000))
@@ -99,3 +99,43 @@ def test_missing_optional_columns_are_treated_as_null():
                        "tol_permille": [50], "tol_deduct": [False]})
     out = frames.determine_frame(df, RS).collect().row(0, named=True)
     assert out["limit_kg"] == 43000 and out["status"] == r.LEGAL
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(rows(), min_size=1, max_size=40), st.sampled_from(["floor", "ceil", "exact"]))
+def test_penalty_columns_agree_with_the_scalar_penalty(batch, rounding):
+    rs = with_overrides(RS, rounding=rounding)
+    out = frames.determine_frame(pl.DataFrame(batch, schema=SCHEMA), rs).with_columns(
+        frames.penalty_columns(rs.fines)).collect()
+    for row, got in zip(batch, out.to_dicts(), strict=True):
+        if got["status"] != r.VIOLATION:
+            continue
+        meas = r.measurement_from_row(row, "wim")
+        det = r.determine(meas, rs, r.TolerancePolicy(row["tol_permille"] / 10, row["tol_deduct"]))
+        pen = r.proposed_penalty(det, meas, rs.fines)
+        lines = {ln.what: ln for ln in pen.lines}
+        assert got["pen_total_fen"] == pen.proposed_fen, row
+        assert got["pen_mass_fen"] == (lines["mass"].proposed_fen if "mass" in lines else None), row
+        dim = lines.get("dimension")
+        assert (got["pen_dim_lo"], got["pen_dim_hi"]) == ((dim.min_yuan, dim.max_yuan) if dim else (None, None)), row
+
+
+def test_registered_kind_fills_what_the_device_did_not_classify():
+    """Entry weighing has no vehicle kind: a registered rigid 4-axle truck is judged against 31 t, not the
+    36 t of a 4-axle combination; the device's own classification wins; an unregistered truck stays lenient."""
+    df = pl.DataFrame({
+        "record_id": ["reg", "dev", "unreg"], "plate": ["豫A1", "豫A2", "豫A3"], "plate_color": ["yellow"] * 3,
+        "gross_weight_kg": [35000] * 3, "axle_count": [4] * 3, "vehicle_kind": [None, "full_trailer", None],
+        "tol_permille": [0] * 3, "tol_deduct": [False] * 3,
+    })
+    kinds = pl.DataFrame({"plate": ["豫A1", "豫A2", "豫A1"], "plate_color": ["yellow", "yellow", "blue"],
+                          "registered_kind": ["rigid", "rigid", "tractor_semitrailer"]})
+    out = frames.determine_frame(frames.with_registered_kind(df, kinds), RS).collect()
+    got = {x["record_id"]: (x["kind_source"], x["vehicle_kind"], x["limit_kg"], x["status"]) for x in out.to_dicts()}
+    assert got == {
+        "reg": ("registry", "rigid", 31000, r.VIOLATION),
+        "dev": ("device", "full_trailer", 36000, r.LEGAL),
+        "unreg": ("unknown", None, 36000, r.LEGAL),
+    }
+    none = frames.with_registered_kind(df, None).collect()
+    assert none["kind_source"].to_list() == ["unknown", "device", "unknown"]
