@@ -56,6 +56,27 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
+_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def cjk_share(html: str) -> float:
+    """Share of CJK characters among the letters of the page's <main> text (0 = all Latin).
+
+    A page in English still shows data in Chinese (unit names, plates, party names), so tests compare
+    this share against a bound rather than zero."""
+    main = html.split("<main", 1)[-1].split(">", 1)[-1].split("</main>", 1)[0]
+    text = _TAGS.sub(" ", main)
+    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    return cjk / (cjk + latin) if cjk + latin else 0.0
+
+
+def english(client: TestClient) -> None:
+    """Switch the client's interface language to English (the cookie the language switch sets)."""
+    client.cookies.set("lang", "en")
+
+
 def free_port() -> int:
     import socket
 

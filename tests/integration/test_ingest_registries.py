@@ -107,6 +107,21 @@ def test_a_changed_registry_row_updates_the_entry(container, tmp_path):
         assert find_vehicle(s, "豫A88888", "yellow").owner_name == "新主人"
 
 
+def test_vehicle_technical_parameters_are_optional_columns(container, tmp_path):
+    """single_drive_axle / single_tyre_axles may follow the schemas.md columns; files without them still load
+    and leave stored values alone; a value that is not a boolean or an integer is quarantined."""
+    cols = VEHICLE_COLS + ["single_drive_axle", "single_tyre_axles"]
+    body = [VEHICLES[0] + ["true", "0"], VEHICLES[1] + ["", ""], ["豫A66666"] + VEHICLES[0][1:] + ["maybe", "x"]]
+    rep = ingest(container, write(tmp_path / "v.csv", cols, body))
+    assert (rep.table, rep.ingested, rep.quarantined) == ("vehicles", 2, 1)
+    ingest(container, write(tmp_path / "v2.csv", VEHICLE_COLS, VEHICLES[:1]))  # an older file without them
+    with unit_of_work(container.db) as s:
+        v = find_vehicle(s, "豫A88888", "yellow")
+        assert (v.single_drive_axle, v.single_tyre_axles) == (True, 0)
+        p = find_vehicle(s, "豫A12345", "blue")
+        assert (p.single_drive_axle, p.single_tyre_axles) == (None, None)
+
+
 def test_enterprises_with_key_source_and_publication_date(container, tmp_path):
     body = [
         ["E1", "某砂石厂", "loading_source", "410100", "L1", "true", "2021-06-01"],

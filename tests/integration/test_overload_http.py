@@ -105,3 +105,35 @@ def test_evidence_check_on_page_api_and_cli_catches_a_changed_record(client, con
     assert r.exit_code == 1 and "part 2 record" in r.output
     login(client, "zz")
     assert client.get(f"/api/overload/leads/{lead_id}/evidence").status_code in (403, 404)
+
+
+def test_an_unregistered_plate_is_flagged_with_registered_lookalikes(client, container):
+    from datetime import timedelta
+
+    from zhifa.shared.plates import lookalikes
+    from zhifa.vehicles.orm import Vehicle
+
+    login(client, "hb")
+    items = client.get("/api/overload/leads").json()["items"]
+    lead_id = next(x["lead_id"] for x in items if x["plate"] == "豫F11111" and x["rule"] == "overload")
+    other = next(x["lead_id"] for x in items if x["plate"] == "豫F33333" and x["rule"] == "overload")
+    alike = lookalikes("豫F11111", "yellow")[0]
+    with unit_of_work(container.db) as s:
+        for plate in (alike, "豫F33333"):
+            s.add(Vehicle(plate=plate, plate_color="yellow", axle_count=6, vehicle_kind="tractor_semitrailer",
+                          created_at=T0, updated_at=T0))
+    v = client.get(f"/api/overload/leads/{lead_id}/evidence").json()
+    assert v["plate_registered"] is False
+    assert v["registered_lookalikes"] == [{"plate": alike, "weighed_in_window": False}]
+    page = client.get(f"/overload/leads/{lead_id}").text
+    assert "该号牌未在车辆登记库中" in page and alike in page
+    assert client.get(f"/api/overload/leads/{other}/evidence").json()["plate_registered"] is True
+    # the look-alike weighed at the same time makes the hint stronger (a misread of that truck)
+    from zhifa.overload.orm import OverloadDetermination
+
+    with unit_of_work(container.db) as s:
+        s.add(OverloadDetermination(det_id="x1", source="wim", record_id="x1", site_id="W1", unit_code="410611",
+                                    measured_at=T0 + timedelta(minutes=5), plate=alike, status="violation",
+                                    rule_version="t", created_at=T0))
+    v = client.get(f"/api/overload/leads/{lead_id}/evidence").json()
+    assert v["registered_lookalikes"] == [{"plate": alike, "weighed_in_window": True}]

@@ -56,7 +56,9 @@ def lead_evidence(lead_id: str, actor: StaffActor, s: DbSession) -> dict[str, An
     """The evidence bundle, whether every part still matches its SHA-256, and each record's determination."""
     v = service.lead_evidence(s, actor=actor, lead_id=lead_id)
     return {"lead_id": lead_id, "intact": v.intact, "problems": v.problems, "bundle": v.bundle,
-            "determinations": [_det(d) if d is not None else None for d in v.determinations]}
+            "determinations": [_det(d) if d is not None else None for d in v.determinations],
+            "plate_registered": v.registered,
+            "registered_lookalikes": [{"plate": p, "weighed_in_window": w} for p, w in v.lookalikes]}
 
 
 @router.post("/leads/{lead_id}/review")

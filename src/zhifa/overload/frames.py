@@ -72,38 +72,52 @@ def with_tolerance(
 
 
 def with_registered_kind(lf: pl.DataFrame | pl.LazyFrame, kinds: pl.DataFrame | None) -> pl.LazyFrame:
-    """Fill a missing `vehicle_kind` from the registry (columns plate, plate_color, registered_kind) and
-    say where the kind came from in `kind_source`: device | registry | unknown."""
+    """Fill what the weighing device did not report from the vehicle registry: the kind, and for a
+    combination the single drive axle, and the single-tyre axles (`kinds`: plate, plate_color,
+    registered_kind, optional registered_single_drive and registered_single_tyres).
+
+    `kind_source` says where the vehicle's description came from: device (it reported the kind and
+    nothing was filled), registry (something was filled from it), unknown (neither: the most lenient
+    limit for the axle count applies)."""
     lf = lf.lazy()
     names = lf.collect_schema().names()
-    if "vehicle_kind" not in names:
-        lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("vehicle_kind"))
-    device = pl.col("vehicle_kind").is_not_null() & (pl.col("vehicle_kind") != "")
+    for col, dtype in (("vehicle_kind", pl.String), ("single_drive_axle", pl.Boolean), ("single_tyre_axles", pl.Int64)):
+        if col not in names:
+            lf = lf.with_columns(pl.lit(None, dtype=dtype).alias(col))
+    lf = lf.with_columns(pl.when(pl.col("vehicle_kind") != "").then(pl.col("vehicle_kind")).alias("vehicle_kind"))
+    device = pl.col("vehicle_kind").is_not_null()
     if kinds is None or kinds.height == 0 or "plate" not in names or "plate_color" not in names:
-        return lf.with_columns(
-            pl.when(device).then(pl.lit("device")).otherwise(pl.lit("unknown")).alias("kind_source"),
-            pl.when(device).then(pl.col("vehicle_kind")).otherwise(None).alias("vehicle_kind"),
-        )
-    reg = (
-        kinds.lazy()
-        .select("plate", "plate_color", "registered_kind")
-        .unique(["plate", "plate_color"], keep="first")
-    )
+        return lf.with_columns(pl.when(device).then(pl.lit("device")).otherwise(pl.lit("unknown")).alias("kind_source"))
+    reg = kinds.lazy()
+    reg_names = reg.collect_schema().names()
+    for col, dtype in (("registered_single_drive", pl.Boolean), ("registered_single_tyres", pl.Int64)):
+        if col not in reg_names:
+            reg = reg.with_columns(pl.lit(None, dtype=dtype).alias(col))
+    reg = reg.select(
+        "plate", "plate_color", "registered_kind", "registered_single_drive", "registered_single_tyres"
+    ).unique(["plate", "plate_color"], keep="first")
+    kind = pl.coalesce("vehicle_kind", "registered_kind")
+    combination = kind.replace_strict(KIND_CLASS, default=None, return_dtype=pl.String) == "combination"
+    fill_kind = ~device & pl.col("registered_kind").is_not_null()
+    fill_drive = pl.col("single_drive_axle").is_null() & pl.col("registered_single_drive").is_not_null() & combination
+    fill_tyres = pl.col("single_tyre_axles").is_null() & pl.col("registered_single_tyres").is_not_null()
     return (
         lf.join(reg, on=["plate", "plate_color"], how="left", maintain_order="left")
         .with_columns(
-            pl.when(device)
-            .then(pl.lit("device"))
-            .when(pl.col("registered_kind").is_not_null())
+            pl.when(fill_kind | fill_drive.fill_null(False) | fill_tyres)
             .then(pl.lit("registry"))
+            .when(device)
+            .then(pl.lit("device"))
             .otherwise(pl.lit("unknown"))
             .alias("kind_source"),
-            pl.when(device)
-            .then(pl.col("vehicle_kind"))
-            .otherwise(pl.col("registered_kind"))
-            .alias("vehicle_kind"),
+            kind.alias("vehicle_kind"),
+            pl.when(fill_drive.fill_null(False))
+            .then(pl.col("registered_single_drive"))
+            .otherwise(pl.col("single_drive_axle"))
+            .alias("single_drive_axle"),
+            pl.coalesce("single_tyre_axles", "registered_single_tyres").alias("single_tyre_axles"),
         )
-        .drop("registered_kind")
+        .drop("registered_kind", "registered_single_drive", "registered_single_tyres")
     )
 
 

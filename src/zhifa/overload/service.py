@@ -122,16 +122,22 @@ def read_source(lake_dir: Path, table: str, day: date) -> pl.LazyFrame | None:
 
 
 def load_registered_kinds(session: Session) -> pl.DataFrame:
-    """(plate, plate_color, registered_kind) of every registered goods vehicle whose kind is on record."""
-    from zhifa.vehicles.orm import Vehicle
+    """(plate, plate_color, registered_kind, registered_single_drive, registered_single_tyres) of every
+    registered vehicle with a kind or technical parameters on record."""
+    from zhifa.vehicles.orm import Vehicle as V
 
     rows = session.execute(
-        select(Vehicle.plate, Vehicle.plate_color, Vehicle.vehicle_kind).where(
-            Vehicle.vehicle_kind.is_not(None), Vehicle.vehicle_kind != ""
+        select(V.plate, V.plate_color, V.vehicle_kind, V.single_drive_axle, V.single_tyre_axles).where(
+            ((V.vehicle_kind.is_not(None)) & (V.vehicle_kind != ""))
+            | V.single_drive_axle.is_not(None)
+            | V.single_tyre_axles.is_not(None)
         )
     ).all()
     return pl.DataFrame(
-        rows, schema={"plate": pl.String, "plate_color": pl.String, "registered_kind": pl.String}, orient="row"
+        [(p, c, k or None, d, t) for p, c, k, d, t in rows],
+        schema={"plate": pl.String, "plate_color": pl.String, "registered_kind": pl.String,
+                "registered_single_drive": pl.Boolean, "registered_single_tyres": pl.Int64},
+        orient="row",
     )
 
 
@@ -146,9 +152,10 @@ def determine_source(
 ) -> pl.DataFrame:
     """The determination of every row of one source (frames path); the site column becomes `site_id`.
 
-    A record whose device did not classify the vehicle (entry weighing never does) takes the kind of
-    the vehicle's registration, so a registered rigid truck is judged against the truck limit and not
-    the more lenient combination limit; `kind_source` says which (device | registry | unknown)."""
+    A record whose device did not classify the vehicle (entry weighing never does) takes the kind and
+    axle configuration of the vehicle's registration, so a registered rigid truck is judged against the
+    truck limit and not the more lenient combination limit; `kind_source` says which (device | registry
+    | unknown)."""
     names = lf.collect_schema().names()
     if source == "entry":
         lf = lf.filter((pl.col("event") == "entry") & pl.col("gross_weight_kg").is_not_null())
@@ -795,6 +802,10 @@ class EvidenceView:
     bundle: dict[str, Any]
     problems: list[str]
     determinations: list[OverloadDetermination | None]  # one per part, in part order
+    registered: bool | None = None  # the lead's plate is in the vehicle registry (None: no plate)
+    # registered plates the reading could be (OCR confusions), with whether they were weighed in the window:
+    # a hint for the reviewer, never a correction (an unregistered truck is not re-attributed)
+    lookalikes: tuple[tuple[str, bool], ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -814,7 +825,27 @@ def lead_evidence(session: Session, *, actor: Actor, lead_id: str) -> EvidenceVi
         ids = [k[1] for k in keys if k[0] == src]
         for d in session.execute(select(D).where(D.source == src, D.record_id.in_(ids))).scalars():
             found[(d.source, d.record_id)] = d
-    return EvidenceView(lead, bundle, evidence.verify_bundle(bundle), [found.get(k) for k in keys])
+    registered, similar = _registration_hint(session, lead)
+    return EvidenceView(lead, bundle, evidence.verify_bundle(bundle), [found.get(k) for k in keys], registered, similar)
+
+
+def _registration_hint(session: Session, lead: Lead) -> tuple[bool | None, tuple[tuple[str, bool], ...]]:
+    from zhifa.shared.plates import lookalikes
+    from zhifa.vehicles.orm import Vehicle as V
+
+    if not lead.plate:
+        return None, ()
+    if session.execute(select(V.vehicle_id).where(V.plate == lead.plate).limit(1)).first():
+        return True, ()
+    candidates = lookalikes(lead.plate, lead.plate_color)
+    if not candidates:
+        return False, ()
+    known = set(session.execute(select(V.plate).where(V.plate.in_(candidates))).scalars())
+    D, w = OverloadDetermination, DEFAULT_WINDOW
+    weighed = set(session.execute(
+        select(D.plate).where(D.plate.in_(known), D.measured_at >= lead.start - w, D.measured_at <= lead.end + w)
+    ).scalars()) if known else set()
+    return False, tuple((p, p in weighed) for p in candidates if p in known)
 
 
 # ---------------------------------------------------------------- loading-source trace-back (倒查)

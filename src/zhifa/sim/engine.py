@@ -760,6 +760,9 @@ def _registries(w: _World) -> dict[str, pl.DataFrame]:
         "owner_kind": np.where(pop.enterprise != "", "enterprise", "person"), "enterprise_id": pop.enterprise.astype(str),
         "use": np.where(pop.operating, "operating", "non_operating"), "transport_permit_no": pop.permit_no.astype(str),
         "registered_unit_code": pop.unit.astype(str),
+        # technical parameters of goods vehicles: drive axles of combinations, single-tyre axles
+        "single_drive_axle": pl.Series(pop.single_drive).set(pl.Series(~np.isin(pop.kind, [2, 3])), None),
+        "single_tyre_axles": pl.Series(pop.single_tyre).set(pl.Series(pop.kind == 0), None),
     })
     ent = pl.DataFrame({k: (v.astype(str) if v.dtype == object else v) for k, v in w.ent.items()})
     staffed = np.flatnonzero(np.isin(pop.cat, [TRUCK, HAZMAT, BUS, OVERSIZE, TAXI]) & (pop.enterprise != ""))

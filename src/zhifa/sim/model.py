@@ -41,8 +41,10 @@ RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
 RECORD_TIME_COLUMN = {"gantry_pass": "pass_time", "toll_txn": "event_time", "wim": "measured_at",
                       "static_weigh": "measured_at", "gps_point": "ts"}
 REGISTRY_COLUMNS: dict[str, tuple[str, ...]] = {
+    # + the registry's optional technical parameters (zhifa.vehicles.registry, docs/adr/0005)
     "vehicles": ("plate", "plate_color", "vehicle_class", "axle_count", "vehicle_kind", "owner_name",
-                 "owner_kind", "enterprise_id", "use", "transport_permit_no", "registered_unit_code"),
+                 "owner_kind", "enterprise_id", "use", "transport_permit_no", "registered_unit_code",
+                 "single_drive_axle", "single_tyre_axles"),
     "enterprises": ("enterprise_id", "name", "kind", "unit_code", "licence_no", "key_source"),
     "drivers": ("driver_id", "name", "qualification_no", "enterprise_id"),
     "passenger_whitelist": ("plate", "plate_color", "enterprise_id", "route_from", "route_to",

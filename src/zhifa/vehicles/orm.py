@@ -22,6 +22,8 @@ class Vehicle(Base):
     vehicle_class: Mapped[int | None] = mapped_column(Integer)
     axle_count: Mapped[int | None] = mapped_column(Integer)
     vehicle_kind: Mapped[str | None] = mapped_column(String(24))
+    single_drive_axle: Mapped[bool | None] = mapped_column(Boolean)  # tractor with one drive axle (6×2)
+    single_tyre_axles: Mapped[int | None] = mapped_column(Integer)
     owner_name: Mapped[str | None] = mapped_column(String(128))
     owner_kind: Mapped[str | None] = mapped_column(String(16))  # person | enterprise
     enterprise_id: Mapped[str | None] = mapped_column(String(32), index=True)

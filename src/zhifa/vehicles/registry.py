@@ -42,6 +42,10 @@ VEHICLES = TableSpec(
         _c("transport_permit_no", "str", True),
         _c("registered_unit_code", "str", True),
     ),
+    # optional technical parameters (车辆技术参数) beyond schemas.md: a tractor with a single drive axle
+    # (6 axles: 46 t, not 49 t) and single-tyre axles (−3 t each) change the limit of Order 62 Art. 3;
+    # entry weighing cannot see them, so the registry is where the determination gets them
+    platform_columns=(_c("single_drive_axle", "bool", True), _c("single_tyre_axles", "int", True)),
 )
 
 ENTERPRISES = TableSpec(

@@ -139,3 +139,26 @@ def test_registered_kind_fills_what_the_device_did_not_classify():
     }
     none = frames.with_registered_kind(df, None).collect()
     assert none["kind_source"].to_list() == ["unknown", "device", "unknown"]
+
+
+def test_registered_drive_axle_and_single_tyres_lower_the_limit_where_the_device_did_not_say():
+    """6-axle tractor with one drive axle: 46 t (Order 62 Art. 3); a 2-axle truck with a single-tyre axle:
+    18 t − 3 t. The registry's single-drive flag only applies to combinations; a device value wins."""
+    df = pl.DataFrame({
+        "record_id": ["tractor", "rigid2", "dev"], "plate": ["豫B1", "豫B2", "豫B3"], "plate_color": ["yellow"] * 3,
+        "gross_weight_kg": [47500, 17000, 47500], "axle_count": [6, 2, 6],
+        "vehicle_kind": [None, None, "tractor_semitrailer"], "single_drive_axle": [None, None, False],
+        "tol_permille": [0] * 3, "tol_deduct": [False] * 3,
+    })
+    kinds = pl.DataFrame({
+        "plate": ["豫B1", "豫B2", "豫B3"], "plate_color": ["yellow"] * 3,
+        "registered_kind": ["tractor_semitrailer", "rigid", "tractor_semitrailer"],
+        "registered_single_drive": [True, True, True], "registered_single_tyres": [None, 1, None],
+    })
+    out = frames.determine_frame(frames.with_registered_kind(df, kinds), RS).collect()
+    got = {x["record_id"]: (x["kind_source"], x["single_drive_axle"], x["limit_kg"], x["status"]) for x in out.to_dicts()}
+    assert got == {
+        "tractor": ("registry", True, 46000, r.VIOLATION),
+        "rigid2": ("registry", None, 15000, r.VIOLATION),
+        "dev": ("device", False, 49000, r.LEGAL),
+    }
