@@ -289,20 +289,25 @@ def dimension_band(dims_mm: dict[str, int | None], fines: FineSchedule) -> tuple
     return fines.dimension_top_band
 
 
+def mass_line_text(excess_kg: int, fen: int, fines: FineSchedule) -> str:
+    if fen == 0:
+        return f"超限{excess_kg}千克，不超过{fines.warning_max_excess_kg}千克，予以警告"
+    return f"超限{excess_kg}千克，每超{fines.step_kg}千克罚款{fines.yuan_per_step}元"
+
+
+def dimension_line_text(lo_yuan: int, hi_yuan: int) -> str:
+    return f"外廓尺寸超限，罚款{lo_yuan}至{hi_yuan}元"
+
+
 def proposed_penalty(d: Determination, m: Measurement, fines: FineSchedule) -> ProposedPenalty:
     """Add the mass fine and the dimension band (its lower bound), capped at 30 000 yuan."""
     lines: list[PenaltyLine] = []
     if d.mass_violation:
         fen = mass_fine_fen(d.excess_kg, fines)
-        text = (
-            f"超限{d.excess_kg}千克，不超过{fines.warning_max_excess_kg}千克，予以警告"
-            if fen == 0
-            else f"超限{d.excess_kg}千克，每超{fines.step_kg}千克罚款{fines.yuan_per_step}元"
-        )
-        lines.append(PenaltyLine("mass", fen // 100, fen // 100, fen, text))
+        lines.append(PenaltyLine("mass", fen // 100, fen // 100, fen, mass_line_text(d.excess_kg, fen, fines)))
     if d.dimension_excess_mm:
         lo, hi = dimension_band({"height": m.height_mm, "width": m.width_mm, "length": m.length_mm}, fines)
-        lines.append(PenaltyLine("dimension", lo, hi, lo * 100, f"外廓尺寸超限，罚款{lo}至{hi}元"))
+        lines.append(PenaltyLine("dimension", lo, hi, lo * 100, dimension_line_text(lo, hi)))
     total = min(sum(line.proposed_fen for line in lines), fines.cap_yuan * 100)
     return ProposedPenalty(
         warning_only=bool(lines) and total == 0,

@@ -352,8 +352,6 @@ def _draft_leads(
              "w_plate_color", "w_record_id", "pen_mass_fen", "pen_dim_lo", "pen_dim_hi", "pen_total_fen")
     fines = rules.fines
     pen_basis = r.ORDER_62 + "第四十三条"
-    warn_text = f"不超过{fines.warning_max_excess_kg}千克，予以警告"
-    fine_text = f"每超{fines.step_kg}千克罚款{fines.yuan_per_step}元"
     drafts = []
     for (rule, plate, color, start, end, keys, sources, key, mass, gross, limit, excess, rate, is_100t, is_severe,
          item, over_h, over_w, over_l, site_id, w_color, w_record, fen, lo, hi, total) in zip(
@@ -364,10 +362,10 @@ def _draft_leads(
         lines = []
         if mass:
             lines.append({"what": "mass", "min_yuan": fen // 100, "max_yuan": fen // 100, "proposed_fen": fen,
-                          "text": f"超限{excess}千克，{warn_text if fen == 0 else fine_text}"})
+                          "text": r.mass_line_text(excess, fen, fines)})
         if dims:
             lines.append({"what": "dimension", "min_yuan": lo, "max_yuan": hi, "proposed_fen": lo * 100,
-                          "text": f"外廓尺寸超限，罚款{lo}至{hi}元"})
+                          "text": r.dimension_line_text(lo, hi)})
         if rule == RULE_UNIDENTIFIED:
             plate, color = None, w_color or None
         else:

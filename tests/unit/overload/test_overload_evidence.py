@@ -96,3 +96,20 @@ def test_photos_in_the_evidence_store_are_hashed(tmp_path):
 def test_unknown_site_is_marked_and_has_no_valid_calibration():
     part = evidence.record_parts(violations(site_id="W9"), SITES)[0]
     assert part["site"] == {"site_id": "W9", "known": False, "calibration_valid": False}
+
+
+def test_the_drafted_penalty_is_the_scalar_rule_of_the_worst_record():
+    from zhifa.overload import rules as r
+
+    row = violations(height_mm=4300, over_height_mm=300).row(0, named=True)
+    (lead,) = service.draft_leads(violations(height_mm=4300, over_height_mm=300), rules=RS, sites=SITES)
+    meas = r.measurement_from_row(row, "wim")
+    det = r.determine(meas, RS, r.TolerancePolicy(0.0, False))
+    pen = r.proposed_penalty(det, meas, RS.fines)
+    got = lead.evidence["proposed_penalty"]
+    assert got["proposed_yuan"] == pen.proposed_yuan and got["warning_only"] == pen.warning_only
+    assert got["lines"] == [
+        {"what": ln.what, "min_yuan": ln.min_yuan, "max_yuan": ln.max_yuan, "proposed_fen": ln.proposed_fen,
+         "text": ln.text} for ln in pen.lines
+    ]
+    assert [ln["what"] for ln in got["lines"]] == ["mass", "dimension"]
