@@ -12,10 +12,11 @@ from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response
 
 from zhifa.interception import service as svc
-from zhifa.interception.model import FORWARDED_LABELS_ZH, OUTCOME_LABELS_ZH, TASK_STATUS_LABELS_ZH
+from zhifa.interception.messages import EN, ZH, labels_for
 from zhifa.org.orm import Site
 from zhifa.shared.errors import ZhifaError
-from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, register_nav, render
+from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, add_messages, register_nav, render
+from zhifa.web.i18n import get_lang, translate
 
 router = APIRouter()
 
@@ -26,23 +27,27 @@ register_nav("interception", "拦截统计", "Figures", "/intercept/figures", ro
 register_nav("interception", "抄告线索", "Forwarded leads", "/forwarded", roles=("analyst", "officer", "supervisor"), order=50)
 register_nav("interception", "客运白名单", "Passenger whitelist", "/whitelist", roles=("analyst", "officer"), order=60)
 
+add_messages(zh=ZH, en=EN)
+NO_TEAM = "(无队伍)"
+
 ASSETS = Path(__file__).parent / "assets"
-COLOR_ZH = {"blue": "蓝", "yellow": "黄", "black": "黑", "white": "白", "green": "绿", "yellow_green": "黄绿",
-            "blue_white": "蓝白"}
-SOURCE_ZH = {"manual": "人工", "detector": "检测线索", "forwarded": "抄告", "credit": "信用"}
-EFFECTIVE_ZH = {"active": "生效", "expired": "已过期", "revoked": "已撤销", "pending": "未生效"}
-LABELS = {"color": COLOR_ZH, "source": SOURCE_ZH, "effective": EFFECTIVE_ZH, "outcome": OUTCOME_LABELS_ZH,
-          "task_status": TASK_STATUS_LABELS_ZH, "forwarded": FORWARDED_LABELS_ZH}
 
 
-def _tasks_ctx(s: DbSession, tasks: list, own_site: str | None = None, **extra: object) -> dict:
+def _tasks_ctx(request: Request, s: DbSession, tasks: list, own_site: str | None = None, **extra: object) -> dict:
     """The tasks panel's context, with the toll stations' names instead of their bare ids."""
     ids = {t.station_id for t in tasks} | ({own_site} if own_site else set())
     names: dict[str, str] = {}
     if ids:
         for site_id, name in s.execute(select(Site.site_id, Site.name).where(Site.site_id.in_(ids))):
             names[site_id] = name
-    return {"tasks": tasks, "labels": LABELS, "station_names": names, **extra}
+    return {"tasks": tasks, "labels": labels_for(get_lang(request)), "station_names": names, **extra}
+
+
+def _import_error(lang: str, errors: list[tuple[int, str]], key: str, **params: object) -> str:
+    """The flash text of a refused (or partly refused) CSV import, with the first 20 errors by row."""
+    detail = translate("interception.list_sep", lang).join(
+        translate("interception.msg.row_error", lang, n=n, message=m) for n, m in errors[:20])
+    return translate(key, lang, errors=len(errors), detail=detail, **params)
 
 
 def _back(url: str, message: str = "", error: str = "") -> RedirectResponse:
@@ -69,8 +74,8 @@ def watch_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDe
     rows, total = svc.search_watchlist(s, actor=actor, now=now, plate=plate or None,
                                        status=status if status != "all" else None, limit=200)
     return render(request, "interception/watch.html", {
-        "rows": rows, "total": total, "plate": plate, "status": status, "now": now, "labels": LABELS,
-        "effective": lambda e: svc.effective_status(e, now), "message": message, "error": error,
+        "rows": rows, "total": total, "plate": plate, "status": status, "now": now,
+        "labels": labels_for(get_lang(request)), "effective": lambda e: svc.effective_status(e, now), "message": message, "error": error,
         "default_valid_to": (now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"),
     })
 
@@ -82,6 +87,7 @@ def watch_add(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep
               case_no: Annotated[str, Form()] = "", approver: Annotated[str, Form()] = "",
               priority: Annotated[int, Form()] = 2, scope_stations: Annotated[str, Form()] = "",
               scope_hours: Annotated[str, Form()] = "") -> Response:
+    lang = get_lang(request)
     try:
         vt = datetime.fromisoformat(valid_to) if valid_to else None
         with s.begin_nested():
@@ -91,10 +97,10 @@ def watch_add(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep
                 priority=priority, scope_hours=scope_hours or None,
                 scope_stations=[x.strip() for x in scope_stations.replace("，", ",").split(",") if x.strip()] or None)
     except ValueError:
-        return _back("/watch", error="截止时间格式无效")
+        return _back("/watch", error=translate("interception.msg.bad_valid_to", lang))
     except ZhifaError as ex:
         return _back("/watch", error=ex.message)
-    return _back("/watch", message=f"已布控 {e.plate}")
+    return _back("/watch", message=translate("interception.msg.watch_added", lang, plate=e.plate))
 
 
 @router.post("/watch/import")
@@ -102,24 +108,24 @@ async def watch_import(request: Request, actor: StaffActor, s: DbSession, clock:
                        file: Annotated[UploadFile, File()], partial: Annotated[str, Form()] = "") -> Response:
     import polars as pl
 
+    lang = get_lang(request)
     try:
         frame = pl.read_csv(await file.read(), infer_schema_length=0)
     except Exception:  # noqa: BLE001 - any unreadable upload is a user error
-        return _back("/watch", error="无法读取 CSV 文件")
+        return _back("/watch", error=translate("interception.msg.csv_unreadable", lang))
     try:
         with s.begin_nested():
             rep = svc.import_watchlist(s, actor=actor, frame=frame, now=clock.now(), partial=bool(partial))
     except ZhifaError as ex:
         return _back("/watch", error=ex.message)
     if rep.errors:
-        detail = "；".join(f"第{n}行: {m}" for n, m in rep.errors[:20])
-        head = f"导入 {rep.imported} 条，{len(rep.errors)} 行有误" + ("" if partial else "，未导入任何记录")
-        return _back("/watch", error=f"{head}。{detail}")
-    return _back("/watch", message=f"已导入 {rep.imported} 条")
+        key = "interception.msg.import_partial" if partial else "interception.msg.import_refused"
+        return _back("/watch", error=_import_error(lang, rep.errors, key, imported=rep.imported))
+    return _back("/watch", message=translate("interception.msg.imported", lang, n=rep.imported))
 
 
 @router.post("/watch/{entry_id}/revoke")
-def watch_revoke(entry_id: str, actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
+def watch_revoke(request: Request, entry_id: str, actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
                  reason: Annotated[str, Form()] = "") -> Response:
     try:
         with s.begin_nested():
@@ -128,14 +134,15 @@ def watch_revoke(entry_id: str, actor: StaffActor, s: DbSession, clock: ClockDep
         if ex.http_status == 404:
             raise
         return _back("/watch", error=ex.message)
-    return _back("/watch", message="已撤销布控")
+    return _back("/watch", message=translate("interception.msg.revoked", get_lang(request)))
 
 
 @router.get("/watch/{entry_id}")
 def watch_detail(request: Request, entry_id: str, actor: StaffActor, s: DbSession, clock: ClockDep) -> Response:
     e = svc.access_watch_entry(s, actor, entry_id)
     hits = svc.hits_for_entry(s, actor=actor, entry_id=entry_id, now=clock.now())
-    return render(request, "interception/watch_detail.html", {"e": e, "hits": hits, "labels": LABELS,
+    return render(request, "interception/watch_detail.html", {"e": e, "hits": hits,
+                                                               "labels": labels_for(get_lang(request)),
                                                                "status": svc.effective_status(e, clock.now())})
 
 
@@ -143,13 +150,13 @@ def watch_detail(request: Request, entry_id: str, actor: StaffActor, s: DbSessio
 @router.get("/intercept/live")
 def live_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep) -> Response:
     return render(request, "interception/live.html", _tasks_ctx(
-        s, svc.list_tasks(s, actor=actor, status="open", limit=300), now=clock.now()))
+        request, s, svc.list_tasks(s, actor=actor, status="open", limit=300), now=clock.now()))
 
 
 @router.get("/intercept/live/panel")
 def live_panel(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep) -> Response:
     return render(request, "interception/_tasks_panel.html", _tasks_ctx(
-        s, svc.list_tasks(s, actor=actor, status="open", limit=300), now=clock.now(), operator=False))
+        request, s, svc.list_tasks(s, actor=actor, status="open", limit=300), now=clock.now(), operator=False))
 
 
 # ---------------------------------------------------------------- a toll station's own tasks
@@ -157,18 +164,18 @@ def live_panel(request: Request, actor: StaffActor, s: DbSession, clock: ClockDe
 def station_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, message: str = "",
                  error: str = "") -> Response:
     return render(request, "interception/station.html", _tasks_ctx(
-        s, svc.list_tasks(s, actor=actor, status="open"), own_site=actor.site_id,
+        request, s, svc.list_tasks(s, actor=actor, status="open"), own_site=actor.site_id,
         now=clock.now(), message=message, error=error, operator=True))
 
 
 @router.get("/intercept/station/panel")
 def station_panel(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep) -> Response:
     return render(request, "interception/_tasks_panel.html", _tasks_ctx(
-        s, svc.list_tasks(s, actor=actor, status="open"), now=clock.now(), operator=True))
+        request, s, svc.list_tasks(s, actor=actor, status="open"), now=clock.now(), operator=True))
 
 
 @router.post("/intercept/tasks/{task_id}/outcome")
-def task_outcome(task_id: str, actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
+def task_outcome(request: Request, task_id: str, actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
                  outcome: Annotated[str, Form()], findings: Annotated[str, Form()] = "",
                  case_id: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
                  back: Annotated[str, Form()] = "/intercept/station") -> Response:
@@ -181,7 +188,9 @@ def task_outcome(task_id: str, actor: StaffActor, s: DbSession, clock: ClockDep,
         if ex.http_status == 404:
             raise
         return _back(back, error=ex.message)
-    return _back(back, message=f"{t.plate} 已反馈：{OUTCOME_LABELS_ZH.get(t.outcome, t.outcome)}")
+    lang = get_lang(request)
+    outcome_label = labels_for(lang)["outcome"].get(t.outcome, t.outcome)
+    return _back(back, message=translate("interception.msg.outcome", lang, plate=t.plate, outcome=outcome_label))
 
 
 # ---------------------------------------------------------------- figures
@@ -193,6 +202,10 @@ def figures_page(request: Request, actor: StaffActor, s: DbSession, clock: Clock
     days = min(max(days, 1), 3660)
     rows = [f.as_dict() for f in svc.figures(s, actor=actor, by=by, since=now - timedelta(days=days),
                                              until=now + timedelta(seconds=1), now=now)]
+    lang = get_lang(request)
+    for r in rows:  # tasks of units without teams are grouped under the key "(无队伍)<unit code>"
+        if by == "team" and not r.get("name") and str(r["key"]).startswith(NO_TEAM):
+            r["name"] = translate("interception.figures.no_team", lang, unit=str(r["key"])[len(NO_TEAM):])
     return render(request, "interception/figures.html", {
         "rows": rows, "by": by, "days": days, "late_total": sum(r["late"] for r in rows),
         "completion": svc.forwarded_completion(s, actor=actor, now=now)})
@@ -203,14 +216,16 @@ def figures_page(request: Request, actor: StaffActor, s: DbSession, clock: Clock
 def forwarded_page(request: Request, actor: StaffActor, s: DbSession, status: str = "", message: str = "",
                    error: str = "") -> Response:
     return render(request, "interception/forwarded.html", {
-        "rows": svc.list_forwarded(s, actor=actor, status=status or None), "status": status, "labels": LABELS,
+        "rows": svc.list_forwarded(s, actor=actor, status=status or None), "status": status,
+        "labels": labels_for(get_lang(request)),
         "message": message, "error": error})
 
 
 @router.post("/forwarded/{lead_id}/{verb}")
-def forwarded_verb(lead_id: str, verb: str, actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
+def forwarded_verb(request: Request, lead_id: str, verb: str, actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
                    unit_code: Annotated[str, Form()] = "", assignee: Annotated[str, Form()] = "",
                    result: Annotated[str, Form()] = "") -> Response:
+    lang = get_lang(request)
     try:
         with s.begin_nested():
             if verb == "assign":
@@ -221,12 +236,12 @@ def forwarded_verb(lead_id: str, verb: str, actor: StaffActor, s: DbSession, clo
             elif verb == "close":
                 svc.close_forwarded(s, actor=actor, lead_id=lead_id, result=result, now=clock.now())
             else:
-                return _back("/forwarded", error="未知操作")
+                return _back("/forwarded", error=translate("interception.msg.unknown_verb", lang))
     except ZhifaError as ex:
         if ex.http_status == 404:
             raise
         return _back("/forwarded", error=ex.message)
-    return _back("/forwarded", message="已保存")
+    return _back("/forwarded", message=translate("interception.msg.saved", lang))
 
 
 # ---------------------------------------------------------------- passenger whitelist
@@ -237,27 +252,30 @@ def whitelist_page(request: Request, actor: StaffActor, s: DbSession, clock: Clo
 
     rows, total = list_whitelist(s, actor=actor, plate=plate or None, now=clock.now())
     return render(request, "interception/whitelist.html", {
-        "rows": rows, "total": total, "plate": plate, "now": clock.now(), "labels": LABELS, "message": message,
+        "rows": rows, "total": total, "plate": plate, "now": clock.now(), "labels": labels_for(get_lang(request)),
+        "message": message,
         "error": error})
 
 
 @router.post("/whitelist/import")
-async def whitelist_import(actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
+async def whitelist_import(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf,
                            file: Annotated[UploadFile, File()], partial: Annotated[str, Form()] = "") -> Response:
     import polars as pl
 
     from zhifa.interception.whitelist import import_whitelist
 
+    lang = get_lang(request)
     try:
         frame = pl.read_csv(await file.read(), infer_schema_length=0)
     except Exception:  # noqa: BLE001 - any unreadable upload is a user error
-        return _back("/whitelist", error="无法读取 CSV 文件")
+        return _back("/whitelist", error=translate("interception.msg.csv_unreadable", lang))
     try:
         with s.begin_nested():
             rep = import_whitelist(s, actor=actor, frame=frame, now=clock.now(), partial=bool(partial))
     except ZhifaError as ex:
         return _back("/whitelist", error=ex.message)
     if rep.errors:
-        detail = "；".join(f"第{n}行: {m}" for n, m in rep.errors[:20])
-        return _back("/whitelist", error=f"{len(rep.errors)} 行有误{'' if partial else '，未导入任何记录'}。{detail}")
-    return _back("/whitelist", message=f"新增 {rep.inserted} 条，更新 {rep.updated} 条")
+        key = "interception.msg.whitelist_partial" if partial else "interception.msg.whitelist_refused"
+        return _back("/whitelist", error=_import_error(lang, rep.errors, key))
+    return _back("/whitelist", message=translate("interception.msg.whitelist_imported", lang, inserted=rep.inserted,
+                                                 updated=rep.updated))

@@ -13,8 +13,10 @@ from zhifa.org.orm import Unit
 from zhifa.shared.calendar import cn_calendar
 from zhifa.shared.errors import ValidationFailed
 from zhifa.supervision import bulletin, ranking, service
-from zhifa.supervision.model import SOURCE_LABELS_ZH, STATUS_LABELS_ZH, OrderSource, OrderStatus
-from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, register_nav, render
+from zhifa.supervision.messages import EN, ZH, measure_label, source_labels, status_labels
+from zhifa.supervision.model import OrderSource
+from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, add_messages, register_nav, render
+from zhifa.web.i18n import get_lang, translate
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,6 +27,8 @@ register_nav("supervision", "约谈与问责", "Interviews & accountability", "/
 register_nav("supervision", "联合执法", "Joint operations", "/supervision/operations", order=40)
 register_nav("supervision", "考核排名", "Rankings", "/supervision/ranking",
              roles=("analyst", "officer", "legal_reviewer", "supervisor"), order=50)
+
+add_messages(zh=ZH, en=EN)
 
 
 def _units(s) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -39,8 +43,7 @@ def orders_page(request: Request, actor: StaffActor, s: DbSession, status: str =
     rows, total = service.list_orders(s, actor=actor, status=status or None, limit=50, offset=(page - 1) * 50)
     return render(request, "supervision/orders.html", {
         "rows": rows, "total": total, "page": page, "status": status, "units": _units(s),
-        "status_labels": {k.value: v for k, v in STATUS_LABELS_ZH.items()},
-        "source_labels": {k.value: v for k, v in SOURCE_LABELS_ZH.items()},
+        "status_labels": status_labels(get_lang(request)), "source_labels": source_labels(get_lang(request)),
     })
 
 
@@ -60,9 +63,10 @@ def order_detail(request: Request, order_id: str, actor: StaffActor, s: DbSessio
     from zhifa.shared.audit import history
 
     o = service.access_order(s, actor, order_id)
+    lang = get_lang(request)
     return render(request, "supervision/order.html", {
         "o": o, "units": _units(s), "timeline": history(s, "work_order", o.order_id),
-        "status_label": STATUS_LABELS_ZH[OrderStatus(o.status)], "source_label": SOURCE_LABELS_ZH[OrderSource(o.source)],
+        "status_label": status_labels(lang)[o.status], "source_label": source_labels(lang)[o.source],
     })
 
 
@@ -132,6 +136,7 @@ def accountability_page(request: Request, actor: StaffActor, s: DbSession, clock
         Accountability.decided_on.desc()).limit(200)).scalars().all()
     return render(request, "supervision/accountability.html", {
         "interviews": interviews, "records": records, "units": _units(s), "measures": service.MEASURES,
+        "measure_labels": {m: measure_label(get_lang(request), m) for m in service.MEASURES},
         "figures": service.accountability_figures(s, actor=actor, start=date(today.year, 1, 1), end=today),
     })
 
@@ -189,20 +194,20 @@ def operations_create(request: Request, actor: StaffActor, s: DbSession, clock: 
     return RedirectResponse("/supervision/operations", status_code=303)
 
 
-def _period(clock_date: date, period: str) -> tuple[str, date, date]:
+def _period(clock_date: date, period: str, lang: str = "zh") -> tuple[str, date, date]:
     if not period:
         q = (clock_date.month - 1) // 3 + 1
         period = f"{clock_date.year}Q{q}"
     try:
         start, end = ranking.period_of(period)
     except (ValueError, TypeError):
-        raise ValidationFailed("统计期间格式应为 2022Q1、2022-03 或 2022") from None
+        raise ValidationFailed(translate("supervision.bad_period", lang)) from None
     return period, start, end
 
 
 @router.get("/supervision/ranking")
 def ranking_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, period: str = "") -> Response:
-    label, start, end = _period(clock.now().date(), period)
+    label, start, end = _period(clock.now().date(), period, get_lang(request))
     r = ranking.visible_rows(ranking.compute(s, actor=actor, start=start, end=end), actor)
     return render(request, "supervision/ranking.html", {"r": r, "period": label})
 

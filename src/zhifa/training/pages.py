@@ -11,13 +11,26 @@ from fastapi.responses import RedirectResponse, Response
 from zhifa.shared.clock import TZ
 from zhifa.shared.errors import ValidationFailed
 from zhifa.training import service
+from zhifa.training.messages import EN, ZH, categories, modes, question
+from zhifa.training.orm import Survey
 from zhifa.training.ruledata import rules_on
-from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, register_nav, render
+from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, add_messages, register_nav, render
+from zhifa.web.i18n import get_lang, translate
 
 router = APIRouter(include_in_schema=False)
 
 register_nav("reports", "教育培训与学时", "Training & hours", "/training", order=60)
 register_nav("reports", "满意度测评", "Satisfaction surveys", "/training/surveys", order=61)
+
+add_messages(zh=ZH, en=EN)
+
+
+def _survey_title(lang: str, sv: Survey, unit_name: str | None) -> str:
+    """A survey's title; one carrying the standard generated title is shown in the page's language."""
+    if lang != "zh" and unit_name and sv.title == translate("training.respond.default_title", "zh", year=sv.year,
+                                                             unit=unit_name):
+        return translate("training.respond.default_title", lang, year=sv.year, unit=unit_name)
+    return str(sv.title)
 
 
 @router.get("/training")
@@ -29,7 +42,7 @@ def training_page(request: Request, actor: StaffActor, s: DbSession, clock: Cloc
         "year": y, "by": by, "ranking": r, "figures": service.figures(s, actor=actor, year=y),
         "sessions": service.list_sessions(s, actor=actor, year=y), "courses": service.list_courses(s, actor=actor),
         "tests": service.list_tests(s, actor=actor), "my_hours": service.hours_in_year(s, actor=actor, year=y).get(actor.username, 0.0),
-        "categories": service.CATEGORIES_ZH, "modes": service.MODES_ZH,
+        "categories": categories(get_lang(request)), "modes": modes(get_lang(request)),
     })
 
 
@@ -74,7 +87,7 @@ async def test_submit(request: Request, test_id: str, actor: StaffActor, s: DbSe
         try:
             answers.append(int(str(v)) if v is not None and str(v) != "" else None)
         except ValueError as exc:
-            raise ValidationFailed("答案格式不正确") from exc
+            raise ValidationFailed(translate("training.bad_answer", get_lang(request))) from exc
     a = service.submit_attempt(s, actor=actor, test_id=test_id, answers=answers, now=clock.now())
     return render(request, "training/test.html", {"exam": t, "result": a})
 
@@ -87,9 +100,12 @@ def surveys_page(request: Request, actor: StaffActor, s: DbSession, clock: Clock
 
     y = year or clock.now().astimezone(TZ).year
     units = {u.unit_code: u.name for u in s.execute(select(Unit)).scalars() if actor.can_see_unit(u.unit_code)}
+    surveys = service.list_surveys(s, actor=actor, year=y)
+    lang = get_lang(request)
     return render(request, "training/surveys.html", {
         "year": y, "results": service.survey_results(s, actor=actor, year=y),
-        "surveys": service.list_surveys(s, actor=actor, year=y), "units": units,
+        "surveys": surveys, "units": units,
+        "titles": {sv.survey_id: _survey_title(lang, sv, units.get(sv.unit_code)) for sv in surveys},
         "rule": rules_on(date(y, 12, 31)),
     })
 
@@ -101,10 +117,19 @@ def survey_create(actor: StaffActor, s: DbSession, clock: ClockDep, _: Csrf, uni
     return RedirectResponse(f"/training/surveys?year={year}", status_code=303)
 
 
+def _respond_ctx(request: Request, s: DbSession, sv: Survey, done: bool) -> dict:
+    from zhifa.org.orm import Unit
+
+    lang = get_lang(request)
+    unit = s.get(Unit, sv.unit_code)
+    return {"sv": sv, "done": done, "title": _survey_title(lang, sv, unit.name if unit else None),
+            "questions": [question(lang, q) for q in sv.questions]}
+
+
 @router.get("/training/surveys/{survey_id}/respond")
 def survey_form(request: Request, survey_id: str, s: DbSession) -> Response:
     sv = service.public_survey(s, survey_id)
-    return render(request, "training/respond.html", {"sv": sv, "done": False})
+    return render(request, "training/respond.html", _respond_ctx(request, s, sv, done=False))
 
 
 @router.post("/training/surveys/{survey_id}/respond")
@@ -114,7 +139,7 @@ async def survey_respond(request: Request, survey_id: str, s: DbSession, clock: 
     try:
         scores = [int(str(form.get(f"s{i}", ""))) for i in range(len(sv.questions))]
     except ValueError as exc:
-        raise ValidationFailed("请对每一项打分") from exc
+        raise ValidationFailed(translate("training.score_each", get_lang(request))) from exc
     service.submit_response(s, survey_id=survey_id, scores=scores, comment=str(form.get("comment", ""))[:1000],
                             now=clock.now())
-    return render(request, "training/respond.html", {"sv": sv, "done": True})
+    return render(request, "training/respond.html", _respond_ctx(request, s, sv, done=True))
