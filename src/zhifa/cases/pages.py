@@ -13,14 +13,18 @@ from fastapi.responses import RedirectResponse, Response
 
 from zhifa.cases import service
 from zhifa.cases.documents import KINDS, PARTY_VISIBLE, DocumentStore, documents_of
-from zhifa.cases.model import (
-    PARTY_KIND_ZH,
-    STATUS_LABELS_ZH,
-    TRANSITION_LABELS_ZH,
-    CaseStatus,
-    Procedure,
-    allowed_targets,
+from zhifa.cases.messages import (
+    ACTION_LABELS,
+    DEADLINE_LABELS,
+    PARTY_KIND_LABELS,
+    STATEMENT_KIND_LABELS,
+    STATUS_LABELS,
+    TRANSITION_LABELS,
+    document_kinds,
+    glosser,
+    labels,
 )
+from zhifa.cases.model import CaseStatus, Procedure, allowed_targets
 from zhifa.cases.orm import CaseDocument, Payment
 from zhifa.cases.payment import SimulatedScanPay
 from zhifa.leads.service import access_lead
@@ -29,6 +33,7 @@ from zhifa.shared.clock import TZ
 from zhifa.shared.errors import NotFound, ValidationFailed, ZhifaError
 from zhifa.shared.ratelimit import SlidingWindowLimiter
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
+from zhifa.web.i18n import get_lang, translate
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,17 +42,6 @@ register_nav("cases", "新建案件", "New case", "/cases/new", roles=("officer"
 register_nav("cases", "法制审核", "Legal review", "/cases/review", roles=("legal_reviewer",), order=30)
 register_nav("admin", "违法事项与裁量基准", "Catalogue & discretion", "/cases/admin/catalogue", roles=("admin",), order=40)
 register_nav("admin", "轻微违法免罚清单", "Exemption list", "/cases/admin/exemptions", roles=("admin", "supervisor"), order=41)
-
-STATUS_ZH = {s.value: label for s, label in STATUS_LABELS_ZH.items()}
-ACTION_ZH = {
-    "cases.open": "立案", "cases.investigating": "开始调查取证", "cases.notified": "告知（送达告知书）",
-    "cases.legal_review": "提交法制审核", "cases.decided": "作出处罚决定", "cases.served": "送达决定书",
-    "cases.enforcing": "进入执行", "cases.not_penalised": "不予处罚", "cases.closed": "结案", "cases.archived": "归档",
-    "cases.document": "生成文书", "cases.evidence": "添加证据", "cases.exemption": "适用免罚/从轻清单",
-    "cases.party_statement": "当事人陈述", "cases.party_defence": "当事人申辩", "cases.party_hearing_request": "当事人申请听证",
-    "cases.payment_order": "生成缴款订单", "cases.paid": "缴款到账", "cases.overdue": "逾期提醒", "cases.flags": "修改案件标记",
-}
-DEADLINE_ZH = {"decision": "作出决定", "defence": "陈述申辩", "payment": "缴纳罚款"}
 
 
 def _docs(request: Request) -> DocumentStore:
@@ -62,9 +56,16 @@ def _today(clock: Any) -> date:
     return clock.now().astimezone(TZ).date()
 
 
-def _ctx_common() -> dict[str, Any]:
-    return {"status_zh": STATUS_ZH, "party_kind_zh": {k.value: v for k, v in PARTY_KIND_ZH.items()},
-            "deadline_zh": DEADLINE_ZH, "kinds": KINDS}
+def _t(request: Request, key: str, **params: Any) -> str:
+    return translate(key, get_lang(request), **params)
+
+
+def _ctx_common(request: Request) -> dict[str, Any]:
+    """Labels of codes in the interface language, and `gloss` for the legal data of the bundled rule versions."""
+    lang = get_lang(request)
+    return {"status_label": labels(STATUS_LABELS, lang), "party_kind_label": labels(PARTY_KIND_LABELS, lang),
+            "deadline_label": labels(DEADLINE_LABELS, lang), "kind_label": document_kinds(KINDS, lang),
+            "statement_kind_label": labels(STATEMENT_KIND_LABELS, lang), "gloss": glosser(lang)}
 
 
 def _back(url: str) -> RedirectResponse:
@@ -84,9 +85,9 @@ def cases_list(request: Request, actor: StaffActor, s: DbSession, clock: ClockDe
     today = _today(clock)
     due = service.due_within(s, actor=actor, today=today, officer=actor.username if mine else None)
     return render(request, "cases/list.html", {
-        **_ctx_common(), "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // per)),
+        **_ctx_common(request), "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // per)),
         "status": status, "scope": "mine" if mine else "unit", "q": q, "due": due, "today": today,
-        "statuses": [(s_.value, STATUS_ZH[s_.value]) for s_ in CaseStatus],
+        "statuses": [(s_.value, labels(STATUS_LABELS, get_lang(request))[s_.value]) for s_ in CaseStatus],
     })
 
 
@@ -95,7 +96,7 @@ def case_new(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep,
     require_role(actor, Role.OFFICER)
     lead = access_lead(s, actor, lead_id) if lead_id else None
     _, items = service.catalogue_on(s, _today(clock))
-    return render(request, "cases/new.html", {**_ctx_common(), "items": list(items.values()), "lead": lead,
+    return render(request, "cases/new.html", {**_ctx_common(request), "items": list(items.values()), "lead": lead,
                                               "today": _today(clock), "error": None, "form": {}})
 
 
@@ -114,7 +115,7 @@ def case_create(
             fine = int(proposed_fine_yuan)
             act = date.fromisoformat(act_on) if act_on else now.astimezone(TZ).date()
         except ValueError as exc:
-            raise ValidationFailed("罚款金额或违法日期格式不正确") from exc
+            raise ValidationFailed(_t(request, "cases.err.fine_or_date")) from exc
         if lead_id:
             lead = access_lead(s, actor, lead_id)
             case = service.open_case_from_lead(s, actor=actor, lead=lead, catalogue_code=catalogue_code, proposed_fine_yuan=fine,
@@ -136,7 +137,7 @@ def case_create(
                 lead = access_lead(s, actor, lead_id)
             except ZhifaError:
                 lead = None
-        return render(request, "cases/new.html", {**_ctx_common(), "items": list(items.values()), "lead": lead,
+        return render(request, "cases/new.html", {**_ctx_common(request), "items": list(items.values()), "lead": lead,
                                                   "today": now.astimezone(TZ).date(), "error": exc.message,
                                                   "form": {"catalogue_code": catalogue_code, "proposed_fine_yuan": proposed_fine_yuan,
                                                            "facts": facts, "party_name": party_name, "party_kind": party_kind,
@@ -147,7 +148,7 @@ def case_create(
 
 @router.get("/cases/review")
 def review_queue(request: Request, actor: StaffActor, s: DbSession) -> Response:
-    return render(request, "cases/review.html", {**_ctx_common(), "rows": service.review_queue(s, actor=actor)})
+    return render(request, "cases/review.html", {**_ctx_common(request), "rows": service.review_queue(s, actor=actor)})
 
 
 @router.get("/cases/admin/catalogue")
@@ -162,7 +163,7 @@ def admin_catalogue(request: Request, actor: StaffActor, s: DbSession, clock: Cl
     versions = service.rule_versions(s, "catalogue")
     prules = service.procedure_on(s, day)
     return render(request, "cases/catalogue.html", {
-        **_ctx_common(), "rs": rs, "items": list(items.values()), "versions": versions, "prules": prules, "day": day,
+        **_ctx_common(request), "rs": rs, "items": list(items.values()), "versions": versions, "prules": prules, "day": day,
         "payload_json": json.dumps({"items": rs.payload.get("items", [])}, ensure_ascii=False, indent=2), "error": error,
     })
 
@@ -174,21 +175,21 @@ def admin_catalogue_publish(
     payload: Annotated[str, Form()],
 ) -> Response:
     """A new version of the catalogue and its discretion bands; cases keep the version they used."""
-    error = _publish(s, actor, clock, "catalogue", version, effective_from, source, payload)
+    error = _publish(request, s, actor, clock, "catalogue", version, effective_from, source, payload)
     if error:
         return admin_catalogue(request, actor, s, clock, error=error)
     return _back("/cases/admin/catalogue")
 
 
-def _publish(s: Any, actor: Any, clock: Any, kind: str, version: str, effective_from: str, source: str,
-             payload: str) -> str | None:
+def _publish(request: Request, s: Any, actor: Any, clock: Any, kind: str, version: str, effective_from: str,
+             source: str, payload: str) -> str | None:
     """Publish a new rule version from the admin form; the refusal message, or None (nothing half-applied)."""
     try:
         try:
             body = json.loads(payload)
             eff = date.fromisoformat(effective_from)
         except ValueError as exc:
-            raise ValidationFailed(f"内容须为 JSON，日期须为 YYYY-MM-DD：{exc}") from exc
+            raise ValidationFailed(_t(request, "cases.err.json_or_date", exc=exc)) from exc
         service.publish_rule_version(s, actor=actor, kind=kind, version=version.strip(), effective_from=eff,
                                      payload=body, source=source, now=clock.now())
     except ZhifaError as exc:
@@ -202,7 +203,7 @@ def admin_exemptions(request: Request, actor: StaffActor, s: DbSession, clock: C
     require_role(actor, Role.ADMIN, Role.SUPERVISOR)
     rs, items = service.exemptions_on(s, _today(clock))
     return render(request, "cases/exemptions.html", {
-        **_ctx_common(), "rs": rs, "items": list(items.values()), "conditions": rs.payload.get("conditions", {}),
+        **_ctx_common(request), "rs": rs, "items": list(items.values()), "conditions": rs.payload.get("conditions", {}),
         "versions": service.rule_versions(s, "exemptions"), "counts": service.exemption_counts(s, actor=actor),
         "payload_json": json.dumps({k: v for k, v in rs.payload.items() if k in ("conditions", "items")}, ensure_ascii=False, indent=2),
         "error": error,
@@ -215,7 +216,7 @@ def admin_exemptions_publish(
     version: Annotated[str, Form()], effective_from: Annotated[str, Form()], source: Annotated[str, Form()],
     payload: Annotated[str, Form()],
 ) -> Response:
-    error = _publish(s, actor, clock, "exemptions", version, effective_from, source, payload)
+    error = _publish(request, s, actor, clock, "exemptions", version, effective_from, source, payload)
     if error:
         return admin_exemptions(request, actor, s, clock, error=error)
     return _back("/cases/admin/exemptions")
@@ -230,10 +231,10 @@ def case_detail(request: Request, case_id: str, actor: StaffActor, s: DbSession,
     _, cat = service.catalogue_on(s, case.act_on)
     events = service.timeline(s, actor=actor, case_id=case_id)
     return render(request, "cases/detail.html", {
-        **_ctx_common(), "case": case, "item": cat.get(case.catalogue_code), "targets": targets,
-        "target_labels": {t.value: TRANSITION_LABELS_ZH.get(t, t.value) for t in CaseStatus},
+        **_ctx_common(request), "case": case, "item": cat.get(case.catalogue_code), "targets": targets,
+        "target_labels": {t.value: labels(TRANSITION_LABELS, get_lang(request)).get(t.value, t.value) for t in CaseStatus},
         "documents": documents_of(s, case.case_id), "evidence": service.evidence_of(s, case.case_id),
-        "statements": service.statements(s, case.case_id), "events": events, "action_zh": ACTION_ZH,
+        "statements": service.statements(s, case.case_id), "events": events, "action_label": labels(ACTION_LABELS, get_lang(request)),
         "linked": service.linked_cases(s, actor=actor, case=case), "review_required": service.review_required(case),
         "hearing_right": service.hearing_right_for(s, case),
         "exemptions": [i for i in ex_items.values() if case.catalogue_code in i.catalogue_codes],
@@ -252,7 +253,7 @@ def case_advance(
         try:
             fine = int(fine_yuan) if fine_yuan.strip() else None
         except ValueError as exc:
-            raise ValidationFailed("罚款金额须为整数（元）") from exc
+            raise ValidationFailed(_t(request, "cases.err.fine_int")) from exc
         service.advance(s, actor=actor, case_id=case_id, target=target, now=clock.now(), reason=reason or None,
                         fine_yuan=fine, service_channel=service_channel, docs=_docs(request))
     except ZhifaError as exc:
@@ -290,7 +291,7 @@ def case_evidence(request: Request, case_id: str, actor: StaffActor, s: DbSessio
     data = file.file.read(50 * 1024 * 1024 + 1)
     try:
         if len(data) > 50 * 1024 * 1024:
-            raise ValidationFailed("证据文件不超过 50 MB")
+            raise ValidationFailed(_t(request, "cases.err.evidence_size"))
         service.add_evidence(s, actor=actor, case_id=case_id, name=file.filename or "证据", content=data,
                              evidence_dir=get_container(request).settings.evidence_dir, now=clock.now(), description=description)
     except ZhifaError as exc:
@@ -322,7 +323,7 @@ def case_document(request: Request, case_id: str, document_id: str, actor: Staff
     case = service.access_case(s, actor, case_id)
     doc = s.get(CaseDocument, document_id)
     if doc is None or doc.case_id != case.case_id:
-        raise NotFound("文书不存在")
+        raise NotFound(_t(request, "cases.err.no_document"))
     return _pdf(_docs(request).read(doc), f"{doc.number}.pdf")
 
 
@@ -367,11 +368,13 @@ def portal_lookup(request: Request, s: DbSession, _: Csrf, plate: Annotated[str,
                   case_code: Annotated[str, Form()] = "") -> Response:
     ip = request.client.host if request.client else "unknown"
     if not _limiter(request).allow(ip, time.monotonic()):
-        return render(request, "portal/lookup.html", {"error": "查询过于频繁，请一分钟后再试"}, status=429)
+        return render(request, "portal/lookup.html", {"error": _t(request, "portal.too_many")}, status=429)
     try:
         case = service.portal_find(s, plate=plate, case_code=case_code)
     except NotFound as exc:
-        return render(request, "portal/lookup.html", {"error": exc.message}, status=404)
+        # one message whatever was wrong (no enumeration); the service's text in Chinese, the catalogue's in English
+        error = exc.message if get_lang(request) == "zh" else _t(request, "portal.not_found")
+        return render(request, "portal/lookup.html", {"error": error}, status=404)
     request.session[PORTAL_KEY] = case.case_id
     return _back("/portal/case")
 
@@ -393,7 +396,7 @@ def portal_case(request: Request, s: DbSession, clock: ClockDep, error: str = ""
     can_state = case.status == CaseStatus.NOTIFIED.value and case.defence_due is not None and today <= case.defence_due
     can_pay = case.status in service.OPEN_FOR_PAYMENT and case.paid_fen == 0 and (case.fine_yuan or 0) > 0
     return render(request, "portal/case.html", {
-        **_ctx_common(), "case": case, "item": cat.get(case.catalogue_code), "documents": docs,
+        **_ctx_common(request), "case": case, "item": cat.get(case.catalogue_code), "documents": docs,
         "statements": service.statements(s, case.case_id), "can_state": can_state, "can_pay": can_pay,
         "hearing_right": service.hearing_right_for(s, case), "today": today,
         "amount_due_fen": service.amount_due_fen(s, case, today) if can_pay else 0, "error": error, "notice": notice,
@@ -405,7 +408,7 @@ def portal_document(request: Request, document_id: str, s: DbSession) -> Respons
     case = _portal_case(request, s)
     doc = s.get(CaseDocument, document_id)
     if case is None or doc is None or doc.case_id != case.case_id or doc.kind not in PARTY_VISIBLE:
-        raise NotFound("文书不存在")
+        raise NotFound(_t(request, "cases.err.no_document"))
     return _pdf(_docs(request).read(doc), f"{doc.number}.pdf")
 
 
@@ -441,7 +444,7 @@ def portal_pay_page(request: Request, order_no: str, s: DbSession) -> Response:
     case = _portal_case(request, s)
     order = s.get(Payment, order_no)
     if case is None or order is None or order.case_id != case.case_id:
-        raise NotFound("缴款订单不存在")
+        raise NotFound(_t(request, "cases.err.no_order"))
     return render(request, "portal/pay.html", {"case": case, "order": order})
 
 
@@ -452,7 +455,7 @@ def portal_pay_simulate(request: Request, order_no: str, s: DbSession, clock: Cl
     case = _portal_case(request, s)
     order = s.get(Payment, order_no)
     if case is None or order is None or order.case_id != case.case_id:
-        raise NotFound("缴款订单不存在")
+        raise NotFound(_t(request, "cases.err.no_order"))
     provider = _provider(request)
     body, headers = provider.build_callback(order_no=order.order_no, amount_fen=order.amount_fen, paid_at=clock.now())
     s.rollback()  # release the read transaction before the callback writes

@@ -3,25 +3,49 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from zhifa.detection.rules import RULE_LABELS_ZH
 from zhifa.leads import queries
+from zhifa.leads.messages import (
+    EVIDENCE_LABELS,
+    EVIDENCE_VALUE_LABELS,
+    PLATE_COLOR_LABELS,
+    STATUS_LABELS,
+    labels,
+)
+from zhifa.leads.model import RULE_LABELS
 from zhifa.leads.service import list_leads
 from zhifa.shared.errors import ValidationFailed, ZhifaError
 from zhifa.web.auth import unit_tree
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
+from zhifa.web.i18n import get_lang, translate
 
 router = APIRouter()
 
 register_nav("leads", "线索列表", "Leads", "/leads", roles=("analyst", "officer", "legal_reviewer", "supervisor"))
 register_nav("leads", "车辆轨迹", "Trajectory", "/trajectory", roles=("analyst", "officer"))
 
-STATUS_ZH = {"open": "待研判", "confirmed": "已确认", "rejected": "已驳回"}
 PAGE = 50
+
+
+def _labels(lang: str) -> dict[str, Any]:
+    """Labels of rule and status codes in the interface language."""
+    return {"rule_label": labels(RULE_LABELS, lang), "status_label": labels(STATUS_LABELS, lang)}
+
+
+def _detail_ctx(request: Request, s: Any, actor: Any, lead_id: str, message: str, error: str | None) -> dict[str, Any]:
+    lang = get_lang(request)
+    lead = queries.lead_detail(s, actor=actor, lead_id=lead_id)
+    return {
+        "lead": lead, **_labels(lang), "message": message, "error": error,
+        "catalogue": queries.CATALOGUE_FOR_RULE.get(lead.rule),
+        "lead_unit_name": unit_tree(get_container(request).db).names.get(lead.unit_code, lead.unit_code),
+        "color_label": labels(PLATE_COLOR_LABELS, lang), "ev_labels": labels(EVIDENCE_LABELS, lang),
+        "ev_values": labels(EVIDENCE_VALUE_LABELS, lang),
+    }
 
 
 @router.get("/leads")
@@ -42,7 +66,7 @@ def leads_page(
         try:
             d = date.fromisoformat(day)
         except ValueError:
-            error = "日期格式无效（应为 YYYY-MM-DD）"
+            error = translate("leads.bad_day", get_lang(request))
     page = max(page, 1)
     rows, total = list_leads(
         s, actor=actor, rule=rule or None, status=status or None, unit_code=unit_code or None,
@@ -50,19 +74,13 @@ def leads_page(
     )
     return render(request, "leads/list.html", {
         "rows": rows, "total": total, "page": page, "page_size": PAGE, "rule": rule, "status": status,
-        "unit_code": unit_code, "plate": plate, "day": day, "rule_label": RULE_LABELS_ZH, "status_label": STATUS_ZH,
-        "error": error,
+        "unit_code": unit_code, "plate": plate, "day": day, **_labels(get_lang(request)), "error": error,
     })
 
 
 @router.get("/leads/{lead_id}")
 def lead_page(request: Request, lead_id: str, actor: StaffActor, s: DbSession, message: str = "") -> Response:
-    lead = queries.lead_detail(s, actor=actor, lead_id=lead_id)
-    return render(request, "leads/detail.html", {
-        "lead": lead, "rule_label": RULE_LABELS_ZH, "status_label": STATUS_ZH, "message": message,
-        "error": None, "catalogue": queries.CATALOGUE_FOR_RULE.get(lead.rule),
-        "lead_unit_name": unit_tree(get_container(request).db).names.get(lead.unit_code, lead.unit_code),
-    })
+    return render(request, "leads/detail.html", _detail_ctx(request, s, actor, lead_id, message, None))
 
 
 @router.post("/leads/{lead_id}/review")
@@ -93,10 +111,9 @@ def lead_review(
     except (ValidationFailed, ZhifaError) as exc:
         if exc.http_status == 404:
             raise
-        lead = queries.lead_detail(s, actor=actor, lead_id=lead_id)
-        return render(request, "leads/detail.html", {
-            "lead": lead, "rule_label": RULE_LABELS_ZH, "status_label": STATUS_ZH, "message": "",
-            "error": exc.message, "catalogue": queries.CATALOGUE_FOR_RULE.get(lead.rule),
-        }, status=exc.http_status)
-    msg = {"case": f"已立案 {opened}", "watch": f"已布控 {opened}"}.get(follow_up, "已保存")
+        return render(request, "leads/detail.html", _detail_ctx(request, s, actor, lead_id, "", exc.message),
+                      status=exc.http_status)
+    lang = get_lang(request)
+    msg = (translate(f"leads.msg.{follow_up}", lang, ref=opened) if follow_up in ("case", "watch")
+           else translate("leads.msg.saved", lang))
     return RedirectResponse(f"/leads/{lead_id}?message={msg}", status_code=303)
