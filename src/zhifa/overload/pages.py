@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -11,11 +12,25 @@ from sqlalchemy import select
 
 from zhifa.credit import rules as cr
 from zhifa.credit import service as credit_service
-from zhifa.overload import rules as r
 from zhifa.overload import service
+from zhifa.overload.messages import (
+    COLOR_LABELS,
+    DETERMINATION_STATUS_LABELS,
+    HELD_COLORS,
+    HOLDING_RULE_SOURCE_EN,
+    KIND_LABELS,
+    KIND_SOURCE_LABELS,
+    LEAD_STATUS_LABELS,
+    REASON_LABELS,
+    SOURCE_LABELS,
+    TRACE_OUTCOME_LABELS,
+    labels,
+    rule_labels,
+)
 from zhifa.overload.orm import OverloadNotice
 from zhifa.web.auth import unit_tree
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
+from zhifa.web.i18n import get_lang, pick
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,11 +43,16 @@ register_nav("overload", "源头倒查", "Trace-back tasks", "/overload/trace", 
 register_nav("overload", "信用治超", "Credit list", "/credit", order=70)
 register_nav("overload", "滞留车辆", "Held vehicles", "/overload/held", order=80)
 
-COLOR_ZH = {"blue": "蓝", "yellow": "黄", "black": "黑", "white": "白", "green": "绿", "yellow_green": "黄绿",
-            "blue_white": "蓝白"}
-STATUS_ZH = {"open": "待研判", "confirmed": "已确认", "rejected": "已驳回"}
-KIND_ZH = {"rigid": "货车", "tractor_semitrailer": "铰接列车", "full_trailer": "全挂汽车列车"}
-KIND_SOURCE_ZH = {"device": "称重设备识别", "registry": "车辆登记信息", "unknown": "未知（按最宽限值）"}
+def _money(lang: str) -> Callable[[int | float | None], str]:
+    """Amounts in yuan: "5,500 元" in Chinese (as the `yuan` filter), "CNY 5,500" in English."""
+
+    def fmt(value: int | float | None) -> str:
+        if value is None:
+            return ""
+        amount = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+        return f"CNY {amount}" if lang == "en" else f"{amount} 元"
+
+    return fmt
 
 
 def _day(v: str) -> date | None:
@@ -48,9 +68,11 @@ def leads_page(request: Request, actor: StaffActor, s: DbSession, status: str = 
     page = max(1, page)
     rows, total = service.list_overload_leads(s, actor=actor, status=status or None, rule=rule or None, limit=50,
                                               offset=(page - 1) * 50)
+    lang = get_lang(request)
     return render(request, "overload/leads.html", {
         "rows": rows, "total": total, "page": page, "status": status, "rule": rule,
-        "rules": service.RULE_LABELS_ZH, "status_zh": STATUS_ZH, "color_zh": COLOR_ZH,
+        "rules": rule_labels(lang), "status_label": labels(LEAD_STATUS_LABELS, lang),
+        "color_label": labels(COLOR_LABELS, lang),
     })
 
 
@@ -59,9 +81,12 @@ def lead_detail(request: Request, lead_id: str, actor: StaffActor, s: DbSession)
     view = service.lead_evidence(s, actor=actor, lead_id=lead_id)
     lead = view.lead
     notices = list(s.execute(select(OverloadNotice).where(OverloadNotice.lead_id == lead_id)).scalars())
+    lang = get_lang(request)
     return render(request, "overload/lead_detail.html", {
-        "lead": lead, "ev": view.bundle, "view": view, "rules": service.RULE_LABELS_ZH, "status_zh": STATUS_ZH,
-        "color_zh": COLOR_ZH, "notices": notices, "kind_zh": KIND_ZH, "kind_source_zh": KIND_SOURCE_ZH,
+        "lead": lead, "ev": view.bundle, "view": view, "rules": rule_labels(lang),
+        "status_label": labels(LEAD_STATUS_LABELS, lang), "color_label": labels(COLOR_LABELS, lang),
+        "notices": notices, "kind_label": labels(KIND_LABELS, lang),
+        "kind_source_label": labels(KIND_SOURCE_LABELS, lang), "money": _money(lang),
         "lead_unit_name": unit_tree(get_container(request).db).names.get(lead.unit_code, lead.unit_code),
     })
 
@@ -89,11 +114,13 @@ def records_page(request: Request, actor: StaffActor, s: DbSession, site_id: str
     rows, total = service.list_determinations(
         s, actor=actor, site_id=site_id or None, city_code=city or None, day_from=_day(day_from),
         day_to=_day(day_to), severity=severity or None, plate=plate or None, limit=100, offset=(page - 1) * 100)
+    lang = get_lang(request)
     return render(request, "overload/records.html", {
         "rows": rows, "total": total, "page": page,
         "f": {"site_id": site_id, "city": city, "day_from": day_from, "day_to": day_to, "severity": severity,
               "plate": plate},
-        "reason_zh": r.REASON_LABELS_ZH, "status_zh": r.STATUS_LABELS_ZH, "color_zh": COLOR_ZH,
+        "reason_label": labels(REASON_LABELS, lang), "status_label": labels(DETERMINATION_STATUS_LABELS, lang),
+        "color_label": labels(COLOR_LABELS, lang), "source_label": labels(SOURCE_LABELS, lang),
     })
 
 
@@ -112,10 +139,12 @@ def _project(points: list[dict]) -> list[dict]:
 @router.get("/overload/100t")
 def trucks_100t_page(request: Request, actor: StaffActor, s: DbSession, day_from: str = "", day_to: str = "") -> Response:
     rows = service.trucks_100t(s, actor=actor, day_from=_day(day_from), day_to=_day(day_to))
-    return render(request, "overload/trucks_100t.html", {"rows": rows, "points": _project(rows),
-                                                          "day_from": day_from, "day_to": day_to,
-                                                          "color_zh": COLOR_ZH,
-                                                          "unit_names": unit_tree(get_container(request).db).names})
+    lang = get_lang(request)
+    return render(request, "overload/trucks_100t.html", {
+        "rows": rows, "points": _project(rows), "day_from": day_from, "day_to": day_to,
+        "color_label": labels(COLOR_LABELS, lang), "source_label": labels(SOURCE_LABELS, lang),
+        "unit_names": unit_tree(get_container(request).db).names,
+    })
 
 
 @router.get("/overload/entry-rate")
@@ -136,9 +165,13 @@ def sources_page(request: Request, actor: StaffActor, s: DbSession, key_only: bo
 @router.get("/overload/trace")
 def trace_page(request: Request, actor: StaffActor, s: DbSession, status: str = "open") -> Response:
     rows = service.list_trace_tasks(s, actor=actor, status=status or None)
+    lang = get_lang(request)
     return render(request, "overload/trace.html", {
-        "rows": rows, "status": status, "outcomes": service.TRACE_OUTCOMES,
-        "by_city": service.trace_counts_by_city(s, actor=actor), "color_zh": COLOR_ZH,
+        "rows": rows, "status": status,
+        # the outcomes the service accepts, labelled in the interface language
+        "outcomes": {k: pick(lang, *TRACE_OUTCOME_LABELS.get(k, (zh, zh))) for k, zh in service.TRACE_OUTCOMES.items()},
+        "by_city": service.trace_counts_by_city(s, actor=actor), "color_label": labels(COLOR_LABELS, lang),
+        "money": _money(lang),
     })
 
 
@@ -180,9 +213,14 @@ def held_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep
     held.sweep_overdue(s, actor=actor, now=clock.now())
     stations = [x for x in s.execute(select(Site).where(Site.kind == "check_station")).scalars()
                 if actor.can_see_unit(x.unit_code)]
+    lang = get_lang(request)
+    rule = held.holding_rule(clock.now().date())
+    color_label = labels(COLOR_LABELS, lang)
     return render(request, "overload/held.html", {
         "rows": held.list_held(s, actor=actor, status=status or None), "status": status, "stations": stations,
-        "now": clock.now(), "rule": held.holding_rule(clock.now().date())})
+        "now": clock.now(), "rule": rule,
+        "rule_source": pick(lang, rule.source, HOLDING_RULE_SOURCE_EN.get(rule.version, "")),
+        "colors": [(c, color_label[c]) for c in HELD_COLORS]})
 
 
 @router.post("/overload/held")
