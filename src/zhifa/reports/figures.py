@@ -70,6 +70,9 @@ def has_data(v: Any) -> bool:
 
 # ---------------------------------------------------------------- period
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+
 
 @dataclass(frozen=True)
 class Period:
@@ -140,6 +143,17 @@ class Period:
         if self.kind == "quarter":
             return f"{self.year}年第{'一二三四'[self.part - 1]}季度"
         return f"{self.year}年{self.part}月"
+
+    @property
+    def label_en(self) -> str:
+        if self.kind == "year":
+            return str(self.year)
+        if self.kind == "quarter":
+            return f"Q{self.part} {self.year}"
+        return f"{MONTHS_EN[self.part - 1]} {self.year}"
+
+    def label_in(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label
 
 
 # ---------------------------------------------------------------- unit scope
@@ -237,6 +251,25 @@ class Measure:
         return func.count(distinct(arg))
 
 
+# English names of the units of measure (the Chinese counters have no one-word equivalent).
+UNIT_EN = {
+    "件": "items", "%": "%", "轮": "rounds", "人次": "people", "名": "people", "台次": "vehicles", "台": "vehicles",
+    "个": "count", "条": "records", "家": "enterprises", "家次": "enterprises", "元": "yuan", "处": "facilities",
+    "起": "incidents", "期": "sessions", "次": "times",
+}
+_CN_NUM = "一二三四五六七八九十"
+
+
+def section_en(section: str) -> str:
+    """'一（一）（六）' -> '1.1, 1.6' (the numbering of the source document in Arabic numerals)."""
+    m = re.fullmatch(r"([一二三四五六七八九十])((?:（[一二三四五六七八九十]）)*)", section)
+    if not m:
+        return section
+    head = str(_CN_NUM.index(m.group(1)) + 1)
+    subs = [str(_CN_NUM.index(x) + 1) for x in re.findall(r"（(.)）", m.group(2))]
+    return ", ".join(f"{head}.{x}" for x in subs) if subs else head
+
+
 @dataclass(frozen=True)
 class Figure:
     id: str
@@ -252,6 +285,27 @@ class Figure:
     denominator: Measure | None = None  # a rate: 100 * measure / denominator
     doc: str = ""
     cumulative: bool = False  # rows up to the end of the period, not only inside it
+    doc_en: str = ""
+
+    @property
+    def unit_en(self) -> str:
+        return UNIT_EN.get(self.unit, self.unit)
+
+    @property
+    def section_en(self) -> str:
+        return section_en(self.section)
+
+    def label_in(self, lang: str) -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label
+
+    def unit_in(self, lang: str) -> str:
+        return self.unit_en if lang == "en" else self.unit
+
+    def section_in(self, lang: str) -> str:
+        return self.section_en if lang == "en" else self.section
+
+    def doc_in(self, lang: str) -> str:
+        return self.doc_en if lang == "en" and self.doc_en else self.doc
 
     @property
     def is_rate(self) -> bool:
@@ -295,79 +349,97 @@ HANDLED_COMPLAINT = ("resolved", "closed", "rejected")
 # 一（一） / （六） inspections and accountability
 define(Figure("inspection_findings", "排查发现问题线索", "Inspection findings", "件", "一（一）（六）",
               "inspection_findings", "found_on", "unit_code",
-              doc="明查暗访发现的问题（inspection_findings，按发现日期、发现地单位）。"))
+              doc="明查暗访发现的问题（inspection_findings，按发现日期、发现地单位）。",
+              doc_en="Problems found by open and secret inspections (inspection_findings, by date found and unit where found)."))
 define(Figure("inspection_rectification_rate", "问题整改率", "Rectification rate", "%", "一（一）（六）",
               "inspection_findings", "found_on", "unit_code",
               measure=Measure(where=_eq("rectified", True)), denominator=Measure(),
-              doc="期内发现的问题中已整改的比例。"))
+              doc="期内发现的问题中已整改的比例。",
+              doc_en="Share of the problems found in the period that have been rectified."))
 define(Figure("inspection_rounds_secret", "暗访检查轮次", "Secret inspection rounds", "轮", "一（六）",
               "inspection_rounds", "start", "unit_code", measure=Measure(where=_eq("kind", "secret")),
-              doc="期内开始的暗访（kind=secret）轮次，按组织单位。"))
+              doc="期内开始的暗访（kind=secret）轮次，按组织单位。",
+              doc_en="Secret inspection rounds (kind=secret) started in the period, by organising unit."))
 define(Figure("accountability_total", "处理执法人员", "Officers held accountable", "人次", "一（一）（六）",
-              "accountability", "decided_on", "unit_code", doc="组织处理与移交司法合计（按决定日期）。"))
+              "accountability", "decided_on", "unit_code", doc="组织处理与移交司法合计（按决定日期）。",
+              doc_en="Organisational handling and transfers to judicial organs together (by decision date)."))
 define(Figure("accountability_organisational", "组织处理", "Organisational handling", "人次", "一（六）",
               "accountability", "decided_on", "unit_code", measure=Measure(where=_eq("kind", "organisational"))))
 define(Figure("accountability_judicial", "移交司法机关", "Transferred to judicial organs", "人次", "一（六）",
               "accountability", "decided_on", "unit_code", measure=Measure(where=_eq("kind", "judicial"))))
 define(Figure("survey_responses", "满意度问卷调查", "Satisfaction survey responses", "人次", "一（一）",
               "training_survey_responses", "submitted_at", "unit_code",
-              doc="面向社会公众、服务管理对象的满意度测评答卷（training_survey_responses，按被测评单位）。"))
+              doc="面向社会公众、服务管理对象的满意度测评答卷（training_survey_responses，按被测评单位）。",
+              doc_en="Satisfaction survey answers from the public and from those served and regulated (training_survey_responses, by unit assessed)."))
 define(Figure("satisfaction_rated", "满意度回访评价", "Satisfaction callbacks", "人次", "一（一）",
               "work_orders", "closed_at", "unit_code", measure=Measure(where=lambda t: (t.c.satisfaction.is_not(None),)),
-              doc="工单办结后回访并评价满意度的人次（问卷调查的平台内对应）。"))
+              doc="工单办结后回访并评价满意度的人次（问卷调查的平台内对应）。",
+              doc_en="Callbacks after a completed work order in which satisfaction was rated (the platform's counterpart of the survey)."))
 define(Figure("satisfaction_rate", "回访满意率", "Satisfaction rate", "%", "一（一）",
               "work_orders", "closed_at", "unit_code", measure=Measure(where=_eq("satisfaction", "satisfied")),
               denominator=Measure(where=lambda t: (t.c.satisfaction.is_not(None),))))
 
 # 一（二） transport market
 define(Figure("watch_entries", "布控车辆", "Vehicles watch-listed", "台次", "一（二）", "watchlist", "created_at",
-              "issued_by_unit", doc="期内新建的布控条目（watchlist，按布控单位）。"))
+              "issued_by_unit", doc="期内新建的布控条目（watchlist，按布控单位）。",
+              doc_en="Watch-list entries created in the period (watchlist, by issuing unit)."))
 define(Figure("intercepted", "查获", "Intercepted", "台次", "一（二）", "intercept_tasks", "answered_at", "unit_code",
               measure=Measure(where=_eq("outcome", "intercepted")),
               base=lambda t: (t.c.status == "answered",),
-              doc="拦截任务反馈结果为查获（outcome=intercepted）的台次，按收费站所属单位、反馈时间。"))
+              doc="拦截任务反馈结果为查获（outcome=intercepted）的台次，按收费站所属单位、反馈时间。",
+              doc_en="Interception tasks answered with the outcome intercepted (outcome=intercepted), by the toll station's unit and time of answer."))
 define(Figure("intercept_answered_late", "逾期反馈的拦截任务", "Interception tasks answered late", "个", "一（二）",
               "intercept_tasks", "answered_at", "unit_code", measure=Measure(where=_eq("answered_late", True)),
               base=lambda t: (t.c.status == "answered",),
-              doc="反馈晚于处置时限的拦截任务；为 0 的单位即“无一延迟”。"))
+              doc="反馈晚于处置时限的拦截任务；为 0 的单位即“无一延迟”。",
+              doc_en="Interception tasks answered after their deadline; a unit with 0 had 'not a single delay'."))
 define(Figure("forwarded_third_closed", "办结第三类抄告信息", "Third-class forwarded leads closed", "条", "一（二）",
               "forwarded_leads", "received_at", "unit_code", measure=Measure(where=_eq("status", "closed")),
               base=_eq("category", "third_class"),
-              doc="期内接收的第三类抄告（category=third_class）中已办结的条数。"))
+              doc="期内接收的第三类抄告（category=third_class）中已办结的条数。",
+              doc_en="Third-class forwarded leads (category=third_class) received in the period that have been closed."))
 define(Figure("forwarded_third_rate", "第三类抄告办结率", "Third-class forwarded leads completion rate", "%",
               "一（二）", "forwarded_leads", "received_at", "unit_code", measure=Measure(where=_eq("status", "closed")),
               base=_eq("category", "third_class"), denominator=Measure()))
 define(Figure("joint_operation_vehicles", "联合执法查处车辆", "Vehicles handled in joint operations", "台次", "一（二）",
               "joint_operations", "start", "unit_code", measure=Measure("sum", "vehicles_handled"),
-              doc="期内开始的联合执法专项行动登记的查处车辆数之和。"))
+              doc="期内开始的联合执法专项行动登记的查处车辆数之和。",
+              doc_en="Sum of the vehicles handled recorded by joint operations started in the period."))
 define(Figure("ride_hailing_vehicles", "查处网约车", "Ride-hailing vehicles handled", "台", "一（二）",
               "cases", "registered_at", "unit_code", measure=Measure("distinct", "plate", _in("catalogue_code", RH_VEHICLE_CODES)),
               base=_in("catalogue_code", RH_VEHICLE_CODES + RH_PLATFORM_CODES),
-              doc="网约车车辆/驾驶员无证案件涉及的车辆（按号牌去重）。"))
+              doc="网约车车辆/驾驶员无证案件涉及的车辆（按号牌去重）。",
+              doc_en="Vehicles in cases of unlicensed ride-hailing vehicles or drivers (distinct plates)."))
 define(Figure("ride_hailing_platforms", "查处不合规平台公司", "Non-compliant platforms", "家", "一（二）",
               "cases", "registered_at", "unit_code",
               measure=Measure("distinct", "party_name", _in("catalogue_code", RH_PLATFORM_CODES)),
               base=_in("catalogue_code", RH_VEHICLE_CODES + RH_PLATFORM_CODES),
-              doc="平台类网约车案件（无许可经营、违规派单）的当事平台（按名称去重）。"))
+              doc="平台类网约车案件（无许可经营、违规派单）的当事平台（按名称去重）。",
+              doc_en="Platforms that are parties to ride-hailing platform cases (operating without licence, improper dispatching), distinct by name."))
 
 # 一（三） overload
 _VIOL = _eq("status", "violation")
 define(Figure("overload_trucks", "查获违法超限超载货车", "Overloaded trucks handled", "台次", "一（三）",
               "overload_determinations", "measured_at", "unit_code", measure=Measure(where=_VIOL),
-              doc="超限认定为违法（status=violation）的货车台次，按测量时间、站点单位。"))
-define(Figure("overload_100t", "其中“百吨王”", "Of which ≥ 100 t", "台次", "一（三）", "overload_determinations",
+              doc="超限认定为违法（status=violation）的货车台次，按测量时间、站点单位。",
+              doc_en="Trucks with an overload determination of violation (status=violation), by time of measurement and the site's unit."))
+define(Figure("overload_100t", "其中“百吨王”", "Of which trucks of 100 t or more", "台次", "一（三）", "overload_determinations",
               "measured_at", "unit_code", measure=Measure(where=_and(_VIOL, _eq("is_100t", True)))))
 define(Figure("entry_overload_rate", "高速公路入口超限率", "Highway entry overload rate", "%", "一（三）",
               "overload_entry_stats", "day", "unit_code", measure=Measure("sum", "over_limit"),
-              denominator=Measure("sum", "weighed"), doc="入口称重超限车辆 / 称重车辆。"))
+              denominator=Measure("sum", "weighed"), doc="入口称重超限车辆 / 称重车辆。",
+              doc_en="Vehicles over the limit at entry weighing / vehicles weighed."))
 define(Figure("offsite_cases", "非现场执法查处违法超限货车", "Off-site enforcement cases", "台次", "一（三）",
               "overload_determinations", "measured_at", "unit_code", measure=Measure(where=_eq("source", "wim")),
-              base=_VIOL, doc="非现场执法点（WIM）认定的违法超限货车台次。"))
+              base=_VIOL, doc="非现场执法点（WIM）认定的违法超限货车台次。",
+              doc_en="Overloaded trucks determined at off-site enforcement points (WIM)."))
 define(Figure("key_sources_published", "公示重点货运源头", "Key loading sources published", "家", "一（三）",
               "enterprises", "published_on", "unit_code", measure=Measure(where=_eq("key_source", True)),
-              base=_eq("kind", "loading_source"), doc="期内公布的重点货运源头单位。"))
+              base=_eq("kind", "loading_source"), doc="期内公布的重点货运源头单位。",
+              doc_en="Key loading sources published in the period."))
 define(Figure("tracebacks", "倒查货运装载源头", "Trace-backs to loading sources", "家次", "一（三）",
-              "overload_traceback_tasks", "created_at", "unit_code", doc="期内生成的倒查任务（按源头所在单位）。"))
+              "overload_traceback_tasks", "created_at", "unit_code", doc="期内生成的倒查任务（按源头所在单位）。",
+              doc_en="Trace-back tasks created in the period (by the loading source's unit)."))
 define(Figure("traceback_rectification", "责令整改", "Rectification orders", "家次", "一（三）",
               "overload_traceback_tasks", "created_at", "unit_code",
               measure=Measure(where=_eq("outcome", "rectification_order"))))
@@ -377,9 +449,11 @@ define(Figure("traceback_fines", "源头罚款", "Fines on sources", "元", "一
               "created_at", "unit_code", measure=Measure("sum", "fine_yuan", _eq("outcome", "penalty"))))
 define(Figure("oversize_cases", "查处违法大件运输车辆", "Oversize-transport violations handled", "台次", "一（三）",
               "cases", "registered_at", "unit_code", measure=Measure(where=_in("catalogue_code", OVERSIZE_CODES)),
-              doc="大件运输类案件（未取得许可、车证不符/办短跑长），按立案时间。"))
+              doc="大件运输类案件（未取得许可、车证不符/办短跑长），按立案时间。",
+              doc_en="Oversize-transport cases (no permit, vehicle exceeds its permit, travelling beyond the permitted route), by date the case was opened."))
 define(Figure("credit_records", "报送严重违法失信信息", "Serious-dishonesty records reported", "条", "一（三）",
-              "credit_listings", "entered_on", "unit_code", doc="期内列入的严重违法失信记录。"))
+              "credit_listings", "entered_on", "unit_code", doc="期内列入的严重违法失信记录。",
+              doc_en="Serious-dishonesty listings entered in the period."))
 define(Figure("credit_vehicles", "涉及车辆", "Vehicles involved", "台", "一（三）", "credit_listings", "entered_on",
               "unit_code", measure=Measure("distinct", "subject_id", _eq("subject_kind", "truck"))))
 define(Figure("credit_drivers", "涉及从业人员", "Drivers involved", "名", "一（三）", "credit_listings", "entered_on",
@@ -390,14 +464,17 @@ define(Figure("credit_enterprises", "涉及运输企业", "Enterprises involved"
 # 一（四） road administration (roads slice: tables looked up by name; NO_DATA until they exist)
 define(Figure("ads_cleared", "清理广告设施", "Advertising facilities cleared", "处", "一（四）",
               "road_ads", "cleared_on", "unit_code", measure=Measure(where=_eq("status", "cleared")),
-              doc="高速公路沿线广告设施清理（roads 切片 road_ads，按清理日期；已清理 status=cleared）。"))
+              doc="高速公路沿线广告设施清理（roads 切片 road_ads，按清理日期；已清理 status=cleared）。",
+              doc_en="Advertising facilities cleared along expressways (roads slice, road_ads, by date cleared; cleared = status=cleared)."))
 
 # 一（五） information: off-site enforcement points
 define(Figure("wim_sites_built", "建成非现场执法点", "Off-site enforcement points built", "个", "一（五）", "sites",
-              "built_on", "unit_code", base=_eq("kind", "wim"), doc="期内建成（built_on）的非现场执法点。"))
+              "built_on", "unit_code", base=_eq("kind", "wim"), doc="期内建成（built_on）的非现场执法点。",
+              doc_en="Off-site enforcement points built (built_on) in the period."))
 define(Figure("wim_sites_total", "非现场执法点总数", "Off-site enforcement points in service", "个", "一（五）",
               "sites", "built_on", "unit_code", base=_eq("kind", "wim"), cumulative=True,
-              doc="统计期末已建成的非现场执法点。"))
+              doc="统计期末已建成的非现场执法点。",
+              doc_en="Off-site enforcement points built by the end of the period."))
 define(Figure("video_points", "视频监控点", "Video points", "个", "一（五）", "sites", "built_on", "unit_code",
               base=_eq("kind", "video"), cumulative=True))
 
@@ -405,7 +482,8 @@ define(Figure("video_points", "视频监控点", "Video points", "个", "一（�
 define(Figure("complaints_and_opinion", "网络负面舆情和投诉举报", "Complaints and negative public opinion", "起",
               "一（六）", "complaints", "created_at", "unit_code",
               measure=Measure(where=lambda t: ((t.c.category == "enforcement_conduct") | (t.c.opinion_incident == true()),)),
-              doc="涉执法行为的投诉举报与网络负面舆情（category=enforcement_conduct 或 opinion_incident）。"))
+              doc="涉执法行为的投诉举报与网络负面舆情（category=enforcement_conduct 或 opinion_incident）。",
+              doc_en="Complaints about officers' conduct and negative public-opinion incidents (category=enforcement_conduct or opinion_incident)."))
 define(Figure("opinion_incidents", "网络负面舆情", "Negative public opinion", "起", "一（六）", "complaints",
               "created_at", "unit_code", measure=Measure(where=_eq("opinion_incident", True))))
 define(Figure("complaint_rewards", "有奖举报兑现奖金", "Rewards paid", "元", "一（六）", "complaints", "created_at",
@@ -413,9 +491,11 @@ define(Figure("complaint_rewards", "有奖举报兑现奖金", "Rewards paid", "
 
 # 一（七） training (training slice; NO_DATA until its tables exist)
 define(Figure("training_sessions", "执法业务培训", "Training sessions", "期", "一（七）", "training_sessions",
-              "starts_on", "unit_code", doc="期内开班的培训（training 切片 training_sessions，按主办单位）。"))
+              "starts_on", "unit_code", doc="期内开班的培训（training 切片 training_sessions，按主办单位）。",
+              doc_en="Training sessions starting in the period (training slice, training_sessions, by organising unit)."))
 define(Figure("training_trainees", "培训业务骨干", "Trainees", "人次", "一（七）", "training_attendance",
-              "completed_on", "unit_code", doc="期内完成培训的人次（training_attendance，按学员单位）。"))
+              "completed_on", "unit_code", doc="期内完成培训的人次（training_attendance，按学员单位）。",
+              doc_en="Trainees who completed training in the period (training_attendance, by the trainee's unit)."))
 
 # 一（八） service
 define(Figure("exemptions_no_penalty", "轻微免罚", "Minor-violation exemptions", "次", "一（八）", "case_exemptions",
@@ -424,13 +504,16 @@ define(Figure("exemptions_reduced", "减轻处罚", "Reduced penalties", "次", 
               "unit_code", measure=Measure(where=_eq("effect", "reduced"))))
 define(Figure("held_vehicles_overdue", "逾期未处理滞留车辆", "Vehicles held past their deadline", "台", "一（八）",
               "held_vehicles", "held_at", "unit_code", measure=Measure(where=_eq("overdue", True)),
-              doc="期内滞留、超过处理期限仍未清理的车辆（held_vehicles.overdue，O8；无滞留记录时为无数据）。"))
+              doc="期内滞留、超过处理期限仍未清理的车辆（held_vehicles.overdue，O8；无滞留记录时为无数据）。",
+              doc_en="Vehicles held in the period and still not cleared after the deadline (held_vehicles.overdue, O8; no data when there are no held-vehicle records)."))
 define(Figure("barriers_removed", "清理规范限高限宽设施", "Height/width barriers cleaned up", "处", "一（八）",
-              "barriers", "removed_on", "unit_code", doc="期内清理拆除的限高限宽设施。"))
+              "barriers", "removed_on", "unit_code", doc="期内清理拆除的限高限宽设施。",
+              doc_en="Height/width barriers removed in the period."))
 define(Figure("barriers_kept", "依法保留并审批备案、安装公示牌", "Barriers kept with approval and signboard", "处",
               "一（八）", "barriers", "registered_on", "unit_code", cumulative=True,
               measure=Measure(where=lambda t: (t.c.status == "approved", t.c.approval_no.is_not(None), t.c.signboard == true())),
-              doc="统计期末依法保留、已审批备案且有公示牌的设施。"))
+              doc="统计期末依法保留、已审批备案且有公示牌的设施。",
+              doc_en="Barriers kept by law, approved and filed, and with a signboard, at the end of the period."))
 define(Figure("barrier_reports", "接收限高限宽投诉举报", "Barrier reports received", "条", "一（八）", "complaints",
               "created_at", "unit_code", base=_eq("category", "barrier")))
 define(Figure("barrier_reports_handled", "已处置完成", "Barrier reports handled", "条", "一（八）", "complaints",

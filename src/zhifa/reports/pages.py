@@ -7,13 +7,14 @@ import json
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from zhifa.reports import messages as _messages  # noqa: F401 - registers the pages' texts
 from zhifa.reports import report as R
 from zhifa.reports import service
 from zhifa.reports.figures import Period, UnitInfo
 from zhifa.shared.access import PROVINCE_CODE, Actor
 from zhifa.web import auth
 from zhifa.web.deps import ClockDep, DbSession, StaffActor, get_container, register_nav, render
-from zhifa.web.i18n import add_messages
+from zhifa.web.i18n import add_messages, get_lang, translate
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,33 +49,15 @@ add_messages(
     },
 )
 
-add_messages(
-    {
-        "rep.scope": "统计范围", "rep.period": "统计期", "rep.year": "年度", "rep.unit": "单位", "rep.show": "生成",
-        "rep.kind_year": "年报", "rep.kind_quarter": "季报", "rep.kind_month": "月报", "rep.no_data": "无数据",
-        "rep.trend": "月度趋势", "rep.figures": "指标明细与同比", "rep.section": "章节", "rep.figure": "指标",
-        "rep.unit_measure": "计量单位", "rep.previous": "上年同期", "rep.yoy": "同比", "rep.source": "数据来源",
-        "rep.missing_table": "该功能尚未建表", "rep.value": "数值", "rep.ranking": "排名", "rep.rows": "明细记录",
-    },
-    {
-        "rep.scope": "Scope", "rep.period": "Period", "rep.year": "Year", "rep.unit": "Unit", "rep.show": "Show",
-        "rep.kind_year": "Yearly", "rep.kind_quarter": "Quarterly", "rep.kind_month": "Monthly",
-        "rep.no_data": "No data", "rep.trend": "Monthly trend", "rep.figures": "Figures and year-over-year change",
-        "rep.section": "Section", "rep.figure": "Figure", "rep.unit_measure": "Unit", "rep.previous": "Same period last year",
-        "rep.yoy": "YoY", "rep.source": "Source", "rep.missing_table": "capability has no table yet",
-        "rep.value": "Value", "rep.ranking": "Ranking", "rep.rows": "Records",
-    },
-)
-
 
 def _units(request: Request, s) -> UnitInfo:  # type: ignore[no-untyped-def]
     return UnitInfo.from_tree(auth.unit_tree(get_container(request).db, s))
 
 
-def _unit_options(actor: Actor, units: UnitInfo) -> list[tuple[str, str]]:
+def _unit_options(actor: Actor, units: UnitInfo, lang: str = "zh") -> list[tuple[str, str]]:
     """The units the actor may report on: own unit, then cities/counties below it."""
     own = actor.unit_code
-    out = [(own, "全省" if own == PROVINCE_CODE else units.name(own))]
+    out = [(own, translate("rep.province", lang) if own == PROVINCE_CODE else units.name(own))]
     for code in sorted(units.names):
         if code != own and actor.can_see_unit(code) and units.levels.get(code) in ("city", "county"):
             if actor.sees_all and units.levels.get(code) == "county":
@@ -86,7 +69,11 @@ def _unit_options(actor: Actor, units: UnitInfo) -> list[tuple[str, str]]:
 def _report_page(request: Request, actor: Actor, s, period: Period, unit: str | None, action: str,  # type: ignore[no-untyped-def]
                  fmt: str) -> Response:
     units = _units(request, s)
-    data = service.report(s, actor=actor, unit=unit, period=period, units=units)
+    lang = get_lang(request)
+    if fmt == "html" and lang == "en":  # the page in English; PDF and JSON stay the Chinese report
+        data = R.build(s, unit_code=service.report_unit(actor, unit), period=period, units=units, lang="en")
+    else:
+        data = service.report(s, actor=actor, unit=unit, period=period, units=units)
     if fmt == "pdf":
         return Response(R.render_pdf(data), media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="report-{data["unit_code"]}-{period.code}.pdf"'})
@@ -95,7 +82,7 @@ def _report_page(request: Request, actor: Actor, s, period: Period, unit: str | 
     base = f"{action}?unit={data['unit_code']}&" + (f"year={period.year}" if period.kind == "year" else f"period={period.code}")
     return render(request, "reports/report.html", {
         "r": data, "kind": period.kind, "year": period.year, "action": action,
-        "unit_options": _unit_options(actor, units), "pdf_url": base + "&format=pdf", "json_url": base + "&format=json",
+        "unit_options": _unit_options(actor, units, lang), "pdf_url": base + "&format=pdf", "json_url": base + "&format=json",
     })
 
 
@@ -133,11 +120,14 @@ def figure_page(request: Request, figure_id: str, actor: StaffActor, s: DbSessio
     p = Period.parse(period or str(clock.now().year - 1))
     d = service.figure_detail(s, actor=actor, figure_id=figure_id, unit=unit, period=p, page=page,
                               units=_units(request, s))
+    lang = get_lang(request)
     own = None
     if d["own_rank"]:
         o = d["own_rank"]
-        own = f"{o['name']}在全省排第{o['rank']}名（共{o['of']}个）"
+        own = translate("rep.own_rank", lang, name=o["name"], rank=o["rank"], of=o["of"])
+    scope_name = translate("rep.province", lang) if d["unit"] == PROVINCE_CODE else d["unit_name"]
     return render(request, "reports/figure.html", {
-        "f": d["figure"], "unit": d["unit"], "unit_name_scope": d["unit_name"], "period": p,
-        "value_text": d["value_text"], "ranking": d["ranking"], "own_rank": own, "page": d["page"],
+        "f": d["figure"], "unit": d["unit"], "unit_name_scope": scope_name, "period": p,
+        "value_text": d["value_text"] if d["has_data"] or lang != "en" else translate("rep.no_data", lang), "ranking": d["ranking"],
+        "own_rank": own, "page": d["page"],
     })

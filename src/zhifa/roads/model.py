@@ -21,6 +21,14 @@ ROAD_CLASS_ZH = {
     RoadClass.TOWNSHIP: "乡道",
 }
 
+ROAD_CLASS_EN = {
+    RoadClass.EXPRESSWAY: "Expressway",
+    RoadClass.NATIONAL: "National road",
+    RoadClass.PROVINCIAL: "Provincial road",
+    RoadClass.COUNTY: "County road",
+    RoadClass.TOWNSHIP: "Township road",
+}
+
 
 class FindingCategory(StrEnum):
     ILLEGAL_BUILDING = "illegal_building"  # 建筑控制区内违法建筑
@@ -38,6 +46,15 @@ FINDING_CATEGORY_ZH = {
     FindingCategory.CROPS_DRYING: "公路上打场晒粮",
     FindingCategory.DAMAGE: "损坏、污染公路设施",
     FindingCategory.OTHER: "其他",
+}
+
+FINDING_CATEGORY_EN = {
+    FindingCategory.ILLEGAL_BUILDING: "Illegal building in the building-control zone",
+    FindingCategory.OCCUPATION: "Occupying or digging up the road",
+    FindingCategory.SIGNS_ADS: "Unauthorised non-road signs or advertising",
+    FindingCategory.CROPS_DRYING: "Threshing or drying crops on the road",
+    FindingCategory.DAMAGE: "Damaging or polluting road facilities",
+    FindingCategory.OTHER: "Other",
 }
 
 # which catalogue item of the cases slice a finding of each category is opened under (路政四违)
@@ -66,6 +83,7 @@ FINDING_TRANSITIONS: dict[FindingStatus, frozenset[FindingStatus]] = {
 }
 
 FINDING_STATUS_ZH = {"open": "待处理", "notice": "已责令改正", "case": "已立案", "resolved": "已办结"}
+FINDING_STATUS_EN = {"open": "Open", "notice": "Rectification ordered", "case": "Case opened", "resolved": "Resolved"}
 
 
 class TaskStatus(StrEnum):
@@ -94,6 +112,7 @@ AD_TRANSITIONS: dict[AdStatus, frozenset[AdStatus]] = {
 }
 
 AD_STATUS_ZH = {"to_clear": "待清理", "cleared": "已清理", "approved": "许可保留"}
+AD_STATUS_EN = {"to_clear": "To be cleared", "cleared": "Cleared", "approved": "Kept under permit"}
 
 
 class RoundStatus(StrEnum):

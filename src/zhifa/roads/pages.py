@@ -4,24 +4,31 @@ archives, findings, remote-sensing review, the advertising campaign, model roads
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from zhifa.roads import messages as _messages  # noqa: F401 - registers the pages' texts
 from zhifa.roads import service
 from zhifa.roads.model import (
+    AD_STATUS_EN,
     AD_STATUS_ZH,
+    FINDING_CATEGORY_EN,
     FINDING_CATEGORY_ZH,
+    FINDING_STATUS_EN,
     FINDING_STATUS_ZH,
+    ROAD_CLASS_EN,
     ROAD_CLASS_ZH,
 )
 from zhifa.roads.ruledata import control_zone_rules_on
 from zhifa.shared.calendar import cn_calendar
 from zhifa.shared.clock import TZ
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, register_nav, render, templates
+from zhifa.web.i18n import get_lang, pick
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,6 +40,17 @@ register_nav("roads", "公路广告清理", "Roadside ads campaign", "/roads/ads
 register_nav("roads", "示范路评定", "Model roads", "/roads/model", order=60)
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
+
+# English wording of the legal source of each control-zone rule version (ruledata keeps the Chinese one).
+CONTROL_ZONE_SOURCE_EN = {
+    "cz-2011.1": "Regulations on Highway Safety Protection (State Council Decree No. 593), Article 11: expressways "
+    "at least 30 m, national roads 20 m, provincial roads 15 m, county roads 10 m, township roads 5 m",
+}
+
+
+def _labels(lang: str, zh: Mapping[Any, str], en: Mapping[Any, str]) -> dict[str, str]:
+    """code -> label in the interface language (enum keys become their string value)."""
+    return {str(k): pick(lang, v, en.get(k, "")) for k, v in zh.items()}
 
 
 def _units(s) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -58,7 +76,7 @@ def patrol_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockD
                      "width_m": z["width_m"]})
     return render(request, "roads/patrol.html", {
         "roads": roads, "roads_json": json.dumps(data, ensure_ascii=False).replace("<", "\\u003c"),
-        "categories": {k.value: v for k, v in FINDING_CATEGORY_ZH.items()},
+        "categories": _labels(get_lang(request), FINDING_CATEGORY_ZH, FINDING_CATEGORY_EN),
     }, headers={"Cache-Control": "no-cache"})
 
 
@@ -88,9 +106,11 @@ def roads_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDe
         y, m = today.year, today.month
     rows = service.coverage(s, actor=actor, year=y, month=m)
     rules = control_zone_rules_on(today)
+    lang = get_lang(request)
     return render(request, "roads/index.html", {
-        "rows": rows, "year": y, "month": m, "units": _units(s), "class_zh": {k.value: v for k, v in ROAD_CLASS_ZH.items()},
+        "rows": rows, "year": y, "month": m, "units": _units(s), "class_zh": _labels(lang, ROAD_CLASS_ZH, ROAD_CLASS_EN),
         "widths": rules.widths_m, "rules": rules, "years": list(range(today.year, today.year - 4, -1)),
+        "rule_source": pick(lang, rules.source, CONTROL_ZONE_SOURCE_EN.get(rules.version, "")),
     })
 
 
@@ -109,9 +129,11 @@ def archive_pdf_page(request: Request, road_id: str, year: int, actor: StaffActo
 def findings_page(request: Request, actor: StaffActor, s: DbSession, status: str = "") -> Response:
     rows = service.list_findings(s, actor=actor, status=status or None)
     roads = {r.road_id: r for r in service.list_roads(s, actor=actor)}
+    lang = get_lang(request)
     return render(request, "roads/findings.html", {
         "rows": rows, "roads": roads, "status": status, "units": _units(s),
-        "category_zh": {k.value: v for k, v in FINDING_CATEGORY_ZH.items()}, "status_zh": FINDING_STATUS_ZH,
+        "category_zh": _labels(lang, FINDING_CATEGORY_ZH, FINDING_CATEGORY_EN),
+        "status_zh": _labels(lang, FINDING_STATUS_ZH, FINDING_STATUS_EN),
     })
 
 
@@ -167,7 +189,7 @@ def ads_page(request: Request, actor: StaffActor, s: DbSession, city: str = "") 
     return render(request, "roads/ads.html", {
         "progress": service.campaign_by_city(s, actor=actor), "per_year": service.cleared_per_year(s, actor=actor),
         "rows": service.list_ads(s, actor=actor, city_code=city or None, limit=200), "city": city,
-        "units": _units(s), "status_zh": AD_STATUS_ZH, "roads": service.list_roads(s, actor=actor),
+        "units": _units(s), "status_zh": _labels(get_lang(request), AD_STATUS_ZH, AD_STATUS_EN), "roads": service.list_roads(s, actor=actor),
     })
 
 

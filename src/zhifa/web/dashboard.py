@@ -199,9 +199,11 @@ def _period_start(now: Any, period: str) -> Any:
 
 
 def live(session: Session, *, actor: Actor, tree: UnitTree, now: Any, unit: str | None = None,
-         period: str = "30d") -> dict[str, Any]:
+         period: str = "30d", lang: str = "zh") -> dict[str, Any]:
     """Today's hits and interceptions, leads by rule, cases by state and overdue, WIM sites with violation
-    counts, top cities and 30-day trends, for a unit inside the actor's jurisdiction and a period."""
+    counts, top cities and 30-day trends, for a unit inside the actor's jurisdiction and a period.
+
+    `lang` only changes display labels (a rule's label, the province's name); codes and counts are the same."""
     from datetime import datetime, timedelta
 
     from zhifa.cases.orm import Case
@@ -242,7 +244,7 @@ def live(session: Session, *, actor: Actor, tree: UnitTree, now: Any, unit: str 
         "overload_today": count(sc(select(func.count()).select_from(OD), OD.unit_code)
                                 .where(OD.measured_at >= t0, OD.measured_at < t1, OD.status == "violation")),
     }
-    by_rule = [{"rule": r, "label": rule_label(r), "count": int(n)} for r, n in session.execute(
+    by_rule = [{"rule": r, "label": rule_label(r, lang), "count": int(n)} for r, n in session.execute(
         sc(select(Lead.rule, func.count()), Lead.unit_code).where(Lead.created_at >= p0)
         .group_by(Lead.rule).order_by(func.count().desc(), Lead.rule))]
     by_state = [{"status": st, "count": int(n), "overdue": int(o or 0)} for st, n, o in session.execute(
@@ -299,7 +301,8 @@ def live(session: Session, *, actor: Actor, tree: UnitTree, now: Any, unit: str 
         series[key] = {str(d): int(n) for d, n in session.execute(stmt)}
     trend = [{"day": d, **{k: series[k].get(d, 0) for k in series}} for d in days]
     return {
-        "unit_code": code, "unit_name": "全省" if code == PROVINCE_CODE else tree.names.get(code, code),
+        "unit_code": code,
+        "unit_name": ("Whole province" if lang == "en" else "全省") if code == PROVINCE_CODE else tree.names.get(code, code),
         "period": period, "generated_at": now.astimezone(TZ).isoformat(timespec="seconds"), "today": kpis,
         "leads_by_rule": by_rule, "cases_by_state": by_state, "wim_sites": wim, "top_cities": top[:10],
         "trend": trend,
