@@ -159,13 +159,15 @@ class LiveMatcher:
                 self.report.dead_messages += 1
                 continue
             n_before = len(hits)
-            for row in m.rows:
+            for i, row in enumerate(m.rows):
                 self.report.records += 1
                 try:
                     rec = parse_record(row)
                 except MalformedRecord as e:
                     self.report.malformed += 1
-                    dead.append((m, json.dumps(row, ensure_ascii=False, default=str), e.reason))
+                    # the row's place in its message is part of its identity (two equal bad rows are two)
+                    dead.append((StreamMessage(id=f"{m.id}#{i}", raw=""), json.dumps(row, ensure_ascii=False, default=str),
+                                 e.reason))
                     continue
                 got = match(rec, now=now)
                 if got:

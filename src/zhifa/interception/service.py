@@ -575,9 +575,17 @@ def _transition(t: InterceptTask, target: TaskStatus) -> None:
     t.status = target.value
 
 
-def record_dead_letter(session: Session, *, stream: str, message_id: str, payload: str, reason: str, now: datetime) -> None:
-    session.add(StreamDeadLetter(stream=stream, message_id=message_id, payload=payload[:10000], reason=reason,
-                                 created_at=now))
+def record_dead_letter(session: Session, *, stream: str, message_id: str, payload: str, reason: str, now: datetime) -> bool:
+    """Keep an unreadable message (or row) with its reason, once: a message re-delivered after a crash
+    between the commit and the ack is not recorded again. True when it was new."""
+    payload = payload[:10000]
+    D = StreamDeadLetter
+    if session.execute(
+        select(D.id).where(D.stream == stream, D.message_id == message_id, D.payload == payload).limit(1)
+    ).first():
+        return False
+    session.add(D(stream=stream, message_id=message_id, payload=payload, reason=reason, created_at=now))
+    return True
 
 
 # --------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ A message that cannot be read goes to the dead-letter stream with the reason and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time as _time
 from collections import deque
@@ -213,6 +214,15 @@ class FileReplay:
         self.dead.append((msg, reason))
 
 
+_DEAD_ONCE = """
+if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
+  redis.call('XADD', KEYS[1], '*', 'message_id', ARGV[2], 'reason', ARGV[3], 'raw', ARGV[4], 'ts', ARGV[5])
+end
+redis.call('EXPIRE', KEYS[2], ARGV[6])
+return 0
+"""
+
+
 class RedisRecordStream:
     """Redis Streams with a consumer group. Entries hold a field `rows` (a JSON batch) and `ts`."""
 
@@ -345,8 +355,13 @@ class RedisRecordStream:
             self.r.xack(self.stream, self.group, *ids)
 
     def dead_letter(self, msg: StreamMessage, reason: str) -> None:
-        self.r.xadd(self.dead_stream, {"message_id": msg.id, "reason": reason, "raw": msg.raw[:10000] or "",
-                                       "ts": repr(_time.time())})
+        """Append to the dead stream once per (message, payload): a message re-delivered after a crash
+        between this call and its ack must not be dead-lettered twice. The check and the append are one
+        Lua script, so they are atomic; the set of seen keys expires a week after its last use."""
+        raw = msg.raw[:10000] or ""
+        seen = f"{msg.id}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+        self.r.eval(_DEAD_ONCE, 2, self.dead_stream, f"{self.dead_stream}:seen", seen, msg.id, reason, raw,
+                    repr(_time.time()), 7 * 86_400)
 
     def pending_count(self) -> int:
         info = self.r.xpending(self.stream, self.group)
