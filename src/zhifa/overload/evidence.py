@@ -22,11 +22,15 @@ from typing import Any, Protocol
 import orjson
 import polars as pl
 
-RECORD_FIELDS = (
-    "record_id", "site_id", "measured_at", "plate", "plate_color", "axle_count", "vehicle_kind",
-    "single_drive_axle", "single_tyre_axles", "gross_weight_kg", "axle_weights_kg", "speed_kmh",
-    "length_mm", "width_mm", "height_mm", "lane", "evidence", "officer_id",
-)
+# the record part: the columns of schemas.md as received, with the type each is encoded as
+RECORD_TYPES: dict[str, pl.DataType] = {
+    "record_id": pl.String(), "site_id": pl.String(), "measured_at": pl.String(), "plate": pl.String(),
+    "plate_color": pl.String(), "axle_count": pl.Int64(), "vehicle_kind": pl.String(),
+    "single_drive_axle": pl.Boolean(), "single_tyre_axles": pl.Int64(), "gross_weight_kg": pl.Int64(),
+    "axle_weights_kg": pl.String(), "speed_kmh": pl.Float64(), "length_mm": pl.Int64(), "width_mm": pl.Int64(),
+    "height_mm": pl.Int64(), "lane": pl.String(), "evidence": pl.String(), "officer_id": pl.String(),
+}
+RECORD_FIELDS = tuple(RECORD_TYPES)
 _OPTS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
 
 
@@ -46,6 +50,22 @@ def canonical(obj: Any) -> bytes:
 def sha(obj: Any) -> str:
     """SHA-256 of bytes, or of the canonical JSON of a value."""
     return hashlib.sha256(obj if isinstance(obj, bytes) else canonical(obj)).hexdigest()
+
+
+def _record_json(columns: dict[str, pl.Expr]) -> pl.Expr:
+    """A record's canonical JSON: its fields in name order, each cast to its `RECORD_TYPES` type, as
+    Polars writes JSON. Drafting and `record_sha` both use it, so the hash is reproducible from the
+    stored record whatever the float formatting of other encoders."""
+    return pl.struct(
+        [columns[k].cast(RECORD_TYPES.get(k, pl.String()), strict=False).alias(k) for k in sorted(columns)]
+    ).struct.json_encode()
+
+
+def record_sha(record: dict[str, Any]) -> str:
+    """SHA-256 of a stored record part (see `_record_json`)."""
+    frame = pl.DataFrame([record], schema={k: RECORD_TYPES.get(k, pl.String()) for k in record}, strict=False)
+    text = frame.select(_record_json({k: pl.col(k) for k in record})).item()
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def site_part(site_id: str | None, site: SiteLike | None) -> dict[str, Any]:
@@ -101,18 +121,18 @@ def record_parts(
 ) -> list[dict[str, Any]]:
     """The evidence part of every row of `records` (a determined frame with a `source` column), in row order."""
     names = set(records.columns)
-    rec = [
-        _iso(c).alias(c) if c == "measured_at" and isinstance(records.schema[c], pl.Datetime) else pl.col(c)
+    rec = {
+        c: _iso(c) if c == "measured_at" and isinstance(records.schema[c], pl.Datetime) else pl.col(c)
         for c in RECORD_FIELDS
         if c in names
-    ]
+    }
     calibrated = pl.DataFrame(
         {"site_id": list(sites), "_cal": [s.calibrated_until for s in sites.values()]},
         schema={"site_id": pl.String, "_cal": records.schema.get("measured_at", pl.Datetime("us", "UTC"))},
     )
     measured = pl.col("measured_at") if "measured_at" in names else pl.lit(None, dtype=pl.Datetime("us", "UTC"))
     cols = records.select(
-        pl.struct(rec).alias("record"),
+        _record_json(rec).alias("record"),
         (_photo_names("evidence") if "evidence" in names else pl.lit(None, dtype=pl.List(pl.String))).alias("photos"),
         (pl.col("source") if "source" in names else pl.lit(None, dtype=pl.String)).alias("source"),
         (pl.col("site_id") if "site_id" in names else pl.lit(None, dtype=pl.String)).alias("site_id"),
@@ -122,7 +142,8 @@ def record_parts(
     )
     site_cache: dict[tuple[Any, bool], tuple[dict[str, Any], str]] = {}
     out = []
-    for record, photos, source, sid, valid in zip(*(cols[c].to_list() for c in cols.columns), strict=True):
+    for text, photos, source, sid, valid in zip(*(cols[c].to_list() for c in cols.columns), strict=True):
+        record = orjson.loads(text)
         cached = site_cache.get((sid, valid))
         if cached is None:
             sp = dict(site_part(sid, sites.get(sid or "")), calibration_valid=valid)
@@ -131,7 +152,7 @@ def record_parts(
             {
                 "source": source,
                 "record": record,
-                "record_sha256": sha(record),
+                "record_sha256": hashlib.sha256(text.encode()).hexdigest(),
                 "photos": [_photo(n, evidence_dir) for n in (_names(record.get("evidence")) if photos is None else photos)],
                 "site": cached[0],
                 "site_sha256": cached[1],
@@ -142,6 +163,8 @@ def record_parts(
 
 def bundle_sha(parts: list[dict[str, Any]]) -> str:
     """The bundle's hash: SHA-256 of the record hashes, then the site hashes, in part order, one per line."""
+    if len(parts) == 1:  # most events: one record
+        return hashlib.sha256(f"{parts[0]['record_sha256']}\n{parts[0]['site_sha256']}".encode()).hexdigest()
     lines = [p["record_sha256"] for p in parts]
     lines.extend(p["site_sha256"] for p in parts)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
@@ -152,9 +175,10 @@ def verify_bundle(bundle: dict[str, Any]) -> list[str]:
     problems = []
     parts = bundle.get("parts") or []
     for i, p in enumerate(parts):
-        for what in ("record", "site"):
-            if what in p and p.get(f"{what}_sha256") != sha(p[what]):
-                problems.append(f"part {i + 1} {what}")
+        if "record" in p and p.get("record_sha256") != record_sha(p["record"]):
+            problems.append(f"part {i + 1} record")
+        if "site" in p and p.get("site_sha256") != sha(p["site"]):
+            problems.append(f"part {i + 1} site")
     if parts and bundle.get("bundle_sha256") != bundle_sha(parts):
         problems.append("bundle")
     return problems

@@ -232,24 +232,20 @@ def event_frame(violations: pl.DataFrame, window: timedelta = DEFAULT_WINDOW) ->
     """
     if violations.height == 0:
         return pl.DataFrame()
-    v = violations.with_columns(
-        pl.concat_list(
-            pl.when(pl.col("mass_violation")).then(pl.lit(RULE_OVERLOAD)).otherwise(None),
-            pl.when(pl.col("is_100t")).then(pl.lit(RULE_100T)).otherwise(None),
-            pl.when(
-                ~pl.col("mass_violation")
-                & ((pl.col("over_height_mm") > 0) | (pl.col("over_width_mm") > 0) | (pl.col("over_length_mm") > 0))
-            )
-            .then(pl.lit(RULE_DIMENSION))
-            .otherwise(None),
-        )
-        .list.drop_nulls()
-        .alias("rule")
+    # only the columns the grouping needs, one row per (record, rule)
+    v = violations.select(
+        "source", "record_id", "plate", "plate_color", "measured_at", "reason", "mass_violation", "is_100t",
+        "excess_kg", "over_height_mm", "over_width_mm", "over_length_mm",
     )
     plate_missing = pl.col("reason") == r.PLATE_MISSING
-    v = v.with_columns(
-        pl.when(plate_missing).then(pl.lit([RULE_UNIDENTIFIED])).otherwise(pl.col("rule")).alias("rule")
-    ).explode("rule").filter(pl.col("rule").is_not_null())
+    dims = (pl.col("over_height_mm") > 0) | (pl.col("over_width_mm") > 0) | (pl.col("over_length_mm") > 0)
+    identified = ~plate_missing.fill_null(False)
+    v = pl.concat([
+        v.filter(identified & pl.col("mass_violation")).with_columns(rule=pl.lit(RULE_OVERLOAD)),
+        v.filter(identified & pl.col("is_100t")).with_columns(rule=pl.lit(RULE_100T)),
+        v.filter(identified & ~pl.col("mass_violation") & dims).with_columns(rule=pl.lit(RULE_DIMENSION)),
+        v.filter(plate_missing).with_columns(rule=pl.lit(RULE_UNIDENTIFIED)),
+    ])
     v = v.with_columns(
         pl.when(plate_missing)
         .then(pl.lit("?") + pl.col("source") + pl.lit(":") + pl.col("record_id"))
@@ -264,20 +260,27 @@ def event_frame(violations: pl.DataFrame, window: timedelta = DEFAULT_WINDOW) ->
     same = [pl.col(c) == pl.col(c).shift() for c in ("rule", "_who", "plate_color")]
     cont = same[0] & same[1] & same[2] & (pl.col("measured_at").diff() <= window)
     v = v.with_columns((~cont.fill_null(False)).cum_sum().alias("_ev"))
-    ev = v.group_by("_ev", maintain_order=True).agg(
-        pl.col("rule").first(),
-        pl.col("plate").first(),
-        pl.col("plate_color").first(),
-        pl.col("measured_at").min().alias("start"),
-        pl.col("measured_at").max().alias("end"),
-        pl.col("record_id").first().alias("first_record"),
-        pl.col("_key"),
-        pl.col("source").unique(maintain_order=True).str.join(",").alias("sources"),
-        # the worst record decides; on a tie a WIM or check-station record (with photos) beats entry weighing
-        pl.col("_key")
-        .sort_by(["excess_kg", "_dim_sum", "_not_entry"], descending=True, maintain_order=True)
-        .first()
-        .alias("_worst"),
+    # the worst record decides; on a tie a WIM or check-station record (with photos) beats entry weighing,
+    # then the earlier one (a stable sort keeps time order)
+    worst = (
+        v.sort(["_ev", "excess_kg", "_dim_sum", "_not_entry"], descending=[False, True, True, True], maintain_order=True)
+        .group_by("_ev", maintain_order=True)
+        .agg(pl.col("_key").first().alias("_worst"))
+    )
+    ev = (
+        v.group_by("_ev", maintain_order=True)
+        .agg(
+            pl.col("rule").first(),
+            pl.col("plate").first(),
+            pl.col("plate_color").first(),
+            pl.col("measured_at").min().alias("start"),
+            pl.col("measured_at").max().alias("end"),
+            pl.col("record_id").first().alias("first_record"),
+            pl.col("_key"),
+            pl.col("source").alias("sources"),
+        )
+        .with_columns(pl.col("sources").list.unique(maintain_order=True).list.join(","))
+        .join(worst, on="_ev", how="left", maintain_order="left")
     )
     # the lead's key: the same event is one lead across runs and days
     start = pl.col("start").dt.convert_time_zone(TZ.key).dt.strftime("%Y%m%dT%H%M%S")
@@ -304,6 +307,28 @@ def _basis(item: int | None, dims: tuple[str, ...]) -> str:
 _WORST = ("gross_weight_kg", "limit_kg", "excess_kg", "excess_rate", "is_100t", "is_severe", "mass_violation",
           "limit_item", "over_height_mm", "over_width_mm", "over_length_mm", "height_mm", "width_mm", "length_mm",
           "site_id", "plate_color", "record_id")
+
+
+def _explanation() -> pl.Expr:
+    """The lead's sentence from its worst record: mass with the excess rate in tenths of a percent
+    (rounded half to even from the exact ratio), or the dimension excesses; how many records were merged."""
+    ex, lim = pl.col("w_excess_kg"), pl.col("w_limit_kg")
+    q, rem = (ex * 1000) // lim, (ex * 1000) % lim
+    tenths = q + pl.when((rem * 2 > lim) | ((rem * 2 == lim) & (q % 2 == 1))).then(1).otherwise(0)
+    pct = pl.concat_str((tenths // 10).cast(pl.String), pl.lit("."), (tenths % 10).cast(pl.String))
+    label = pl.col("rule").replace_strict(RULE_LABELS_ZH, return_dtype=pl.String)
+    head = pl.concat_str(label, pl.lit("：总重"), pl.col("w_gross_weight_kg").cast(pl.String), pl.lit("千克，"))
+    mass = pl.concat_str(head, pl.lit("限值"), lim.cast(pl.String), pl.lit("千克，超限"), ex.cast(pl.String),
+                         pl.lit("千克（"), pct, pl.lit("%）"))
+    over = [
+        pl.when(pl.col(f"w_over_{k}_mm") > 0).then(pl.concat_str(pl.lit(zh), pl.col(f"w_over_{k}_mm").cast(pl.String),
+                                                                  pl.lit("毫米")))
+        for k, zh in (("height", "超高"), ("width", "超宽"), ("length", "超长"))
+    ]
+    dims = pl.concat_str(head, pl.lit("外廓尺寸超限："), pl.concat_str(over, separator="、", ignore_nulls=True))
+    n = pl.col("_key").list.len()
+    merged = pl.when(n > 1).then(pl.concat_str(pl.lit("；同一车辆"), n.cast(pl.String), pl.lit("条记录合并为一次违法")))
+    return pl.concat_str(pl.when(pl.col("w_mass_violation")).then(mass).otherwise(dims), merged, ignore_nulls=True)
 
 
 def draft_leads(
@@ -346,17 +371,19 @@ def _draft_leads(
         .rename({c: f"w_{c}" for c in _WORST})
     )
     ev = events.join(worst, left_on="_worst", right_on="_key", how="left", maintain_order="left")
-    names = ("rule", "plate", "plate_color", "start", "end", "_key", "sources", "dedup_key", "w_mass_violation",
+    ev = ev.with_columns(_explanation().alias("_text"))
+    names = ("rule", "plate", "plate_color", "start", "end", "_key", "sources", "dedup_key", "_text", "w_mass_violation",
              "w_gross_weight_kg", "w_limit_kg", "w_excess_kg", "w_excess_rate", "w_is_100t", "w_is_severe",
              "w_limit_item", "w_over_height_mm", "w_over_width_mm", "w_over_length_mm", "w_site_id",
              "w_plate_color", "w_record_id", "pen_mass_fen", "pen_dim_lo", "pen_dim_hi", "pen_total_fen")
     fines = rules.fines
+    rule_version, fines_version = rules.version, fines.version  # properties: read once, not per lead
     pen_basis = r.ORDER_62 + "第四十三条"
     drafts = []
-    for (rule, plate, color, start, end, keys, sources, key, mass, gross, limit, excess, rate, is_100t, is_severe,
+    for (rule, plate, color, start, end, keys, sources, key, text, mass, gross, limit, excess, rate, is_100t, is_severe,
          item, over_h, over_w, over_l, site_id, w_color, w_record, fen, lo, hi, total) in zip(
             *(ev[c].to_list() for c in names), strict=True):
-        recs = [parts[k] for k in keys]
+        recs = [parts[keys[0]]] if len(keys) == 1 else [parts[k] for k in keys]
         dims = {k: v for k, v in (("height", over_h), ("width", over_w), ("length", over_l)) if v} if (
             over_h or over_w or over_l) else {}
         lines = []
@@ -390,17 +417,10 @@ def _draft_leads(
                 "proposed_yuan": total // 100,
                 "lines": lines,
                 "basis": pen_basis,
-                "rule_version": fines.version,
+                "rule_version": fines_version,
             },
             "bundle_sha256": evidence.bundle_sha(recs),
         }
-        label = RULE_LABELS_ZH[rule]
-        if mass:
-            text = f"{label}：总重{gross}千克，限值{limit}千克，超限{excess}千克（{rate * 100:.1f}%）"
-        else:
-            text = f"{label}：总重{gross}千克，外廓尺寸超限{dims}"
-        if len(recs) > 1:
-            text += f"；同一车辆{len(recs)}条记录合并为一次违法"
         site = sites.get(site_id or "")
         drafts.append(
             LeadDraft(
@@ -415,7 +435,7 @@ def _draft_leads(
                 score=1.0,
                 site_id=site_id,
                 evidence=bundle,
-                rule_version=rules.version,
+                rule_version=rule_version,
             )
         )
     return drafts

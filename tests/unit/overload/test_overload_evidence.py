@@ -113,3 +113,19 @@ def test_the_drafted_penalty_is_the_scalar_rule_of_the_worst_record():
          "text": ln.text} for ln in pen.lines
     ]
     assert [ln["what"] for ln in got["lines"]] == ["mass", "dimension"]
+
+
+def test_explanations_state_the_excess_rate_exactly_and_the_dimension_excess_in_words():
+    def text(**over):
+        (lead,) = service.draft_leads(violations(**over), rules=RS, sites=SITES)
+        return lead.explanation
+
+    assert text() == "超限运输：总重60000千克，限值49000千克，超限11000千克（22.4%）"
+    # tenths of a percent from the exact ratio, half to even: 2.5 → 2, 7.5 → 8
+    assert text(excess_kg=5, limit_kg=2000).endswith("超限5千克（0.2%）")
+    assert text(excess_kg=15, limit_kg=2000).endswith("超限15千克（0.8%）")
+    dims = text(mass_violation=False, excess_kg=0, over_height_mm=300, over_length_mm=20)
+    assert dims == "外廓尺寸超限：总重60000千克，外廓尺寸超限：超高300毫米、超长20毫米"
+    two = pl.concat([violations(), violations(record_id="w2", measured_at=T0 + timedelta(minutes=20))])
+    (lead,) = service.draft_leads(two, rules=RS, sites=SITES)
+    assert lead.explanation.endswith("；同一车辆2条记录合并为一次违法")
