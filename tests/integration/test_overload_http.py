@@ -137,3 +137,17 @@ def test_an_unregistered_plate_is_flagged_with_registered_lookalikes(client, con
                                     rule_version="t", created_at=T0))
     v = client.get(f"/api/overload/leads/{lead_id}/evidence").json()
     assert v["registered_lookalikes"] == [{"plate": alike, "weighed_in_window": True}]
+
+
+def test_domain_errors_speak_the_interface_language(client):
+    from tests.support import english
+
+    login(client, "hb")
+    lead_id = client.get("/api/overload/leads").json()["items"][0]["lead_id"]
+    login(client, "zz")  # another city: the lead is "not found", in the page's language
+    assert "不存在" in client.get(f"/overload/leads/{lead_id}").text
+    english(client)
+    page = client.get(f"/overload/leads/{lead_id}")
+    assert page.status_code == 404 and "not found" in page.text and "不存在" not in page.text.split("<main", 1)[-1]
+    api = client.get(f"/api/overload/leads/{lead_id}/evidence")
+    assert api.status_code == 404 and "不存在" in api.json()["detail"] and "not found" in api.json()["detail_en"]

@@ -115,12 +115,13 @@ def require_role(actor: Actor, *roles: Role) -> None:
     if actor.role in (Role.ADMIN, Role.SYSTEM):
         return
     if actor.role not in roles:
-        raise PermissionDenied(f"角色 {ROLE_LABELS_ZH.get(actor.role, actor.role)} 无权执行此操作")
+        raise PermissionDenied(f"角色 {ROLE_LABELS_ZH.get(actor.role, actor.role)} 无权执行此操作",
+                               en=f"The role {actor.role.value} may not do this")
 
 
 def require_staff(actor: Actor) -> None:
     if actor.role not in STAFF_ROLES:
-        raise PermissionDenied("仅限执法机构工作人员")
+        raise PermissionDenied("仅限执法机构工作人员", en="Staff of the enforcement units only")
 
 
 def scope(stmt: Any, actor: Actor, unit_column: Any) -> Any:
@@ -131,11 +132,11 @@ def scope(stmt: Any, actor: Actor, unit_column: Any) -> Any:
     return stmt.where(unit_column.in_(sorted(actor.unit_codes or ())))
 
 
-def check_visible(actor: Actor, unit_code: str | None, what: str = "记录") -> None:
+def check_visible(actor: Actor, unit_code: str | None, what: str = "记录", what_en: str = "Record") -> None:
     """For a single row already loaded: outside the jurisdiction is 'not found'."""
     require_staff(actor)
     if not actor.can_see_unit(unit_code):
-        raise NotFound(f"{what}不存在")
+        raise NotFound(f"{what}不存在", en=f"{what_en} not found")
 
 
 def visible_units(actor: Actor, all_units: Iterable[str]) -> list[str]:

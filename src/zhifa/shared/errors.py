@@ -4,13 +4,20 @@ from __future__ import annotations
 
 
 class ZhifaError(Exception):
-    """Base class; `message` is shown to the user as is."""
+    """Base class; `message` (Chinese) is shown to the user as is, `en` when the interface is English.
+
+    A message without an English text shows in Chinese on English pages (never a crash)."""
 
     http_status = 400
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, en: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.en = en
+
+    def text(self, lang: str) -> str:
+        """The message in the interface language (`zh` | `en`)."""
+        return self.en if lang == "en" and self.en else self.message
 
 
 class ValidationFailed(ZhifaError):

@@ -126,8 +126,9 @@ def create_app(container: Container) -> FastAPI:
     @app.exception_handler(ZhifaError)
     async def _zhifa_error(request: Request, exc: ZhifaError) -> Response:
         if is_api_request(request):
-            return JSONResponse({"detail": exc.message}, status_code=exc.http_status)
-        return _error_page(request, exc.http_status, exc.message)
+            body = {"detail": exc.message} | ({"detail_en": exc.en} if exc.en else {})
+            return JSONResponse(body, status_code=exc.http_status)
+        return _error_page(request, exc.http_status, exc.text(get_lang(request)))
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired) -> Response:
