@@ -143,7 +143,7 @@ def test_a_lead_reads_in_english_with_its_evidence_sentences(client, container):
                  "This plate is not in the vehicle register.", "Legal basis: 《", "Rule version:",
                  "Heaviest weighing: gross 60000 kg, limit 49000 kg", "Proposed penalty: CNY 5,500",
                  "Evidence integrity: every part matches its SHA-256 digest.", "gross 60000 kg, 6 axles",
-                 "vehicle kind unknown (unknown, most lenient limit applied)",
+                 "vehicle kind unknown (most lenient limit applied)",
                  "Articulated vehicle (classified by the weighing device)", "expired or not registered",
                  "w1_front.jpg (not stored)", "Evidence bundle digest:", "Comment (a reason is required to reject)",
                  "Confirm and open a case", "G4鹤壁治超点"):
@@ -213,7 +213,7 @@ def test_chinese_stays_the_default(client):
     html = client.get(f"/overload/leads/{lead_id}").text
     for text in ("<h1>超限运输：豫F11111 黄</h1>", "时间：2022-03-01 07:00 至 2022-03-01 08:00；站点：鹤壁收费站；单位：淇滨区",
                  "<p class=\"alert alert-error\">该号牌未在车辆登记库中。</p>", "拟处罚：5,500 元",
-                 "证据完整性：各部分与其 SHA-256 摘要一致。", "总重 60000 千克，6 轴", "车型未知（未知（按最宽限值））",
+                 "证据完整性：各部分与其 SHA-256 摘要一致。", "总重 60000 千克，6 轴", "车型未知（按最宽限值）",
                  "铰接列车（称重设备识别）", "w1_front.jpg（未入库）", "意见（驳回须填写理由）", "确认并立案"):
         assert text in html, text
 
