@@ -91,6 +91,7 @@ ZH = {
     "interception.tasks.reason_for": "{label}理由", "interception.tasks.empty": "暂无待处置任务",
     "interception.live.title": "实时态势", "interception.live.heading": "布控车辆实时态势",
     "interception.live.tasks": "待处置拦截任务",
+    "interception.live.open_tasks": "；待处置任务 {n}",  # appended by assets/live.js to a map tooltip
     "interception.station.title": "本站拦截任务", "interception.station.heading_at": "本站拦截任务（{name}）",
     # figures
     "interception.figures.title": "拦截统计", "interception.figures.heading": "布控拦截统计",
@@ -193,6 +194,7 @@ EN = {
     "interception.tasks.reason_for": "Reason ({label})", "interception.tasks.empty": "No open interception tasks",
     "interception.live.title": "Live view", "interception.live.heading": "Watch-listed vehicles, live",
     "interception.live.tasks": "Open interception tasks",
+    "interception.live.open_tasks": "; open tasks: {n}",
     "interception.station.title": "Interception tasks at this station",
     "interception.station.heading_at": "Interception tasks at this station ({name})",
     # figures

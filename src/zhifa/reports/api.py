@@ -11,6 +11,7 @@ from zhifa.reports import service
 from zhifa.reports.figures import FIGURES, Period, UnitInfo, available, has_data
 from zhifa.web import auth, dashboard
 from zhifa.web.deps import ClockDep, DbSession, StaffActor, get_container
+from zhifa.web.i18n import get_lang
 
 router = APIRouter(prefix="/api")
 
@@ -63,7 +64,9 @@ def figure(request: Request, figure_id: str, actor: StaffActor, s: DbSession, cl
 def dashboard_live(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, unit: str | None = None,
                    period: str = Query("30d", pattern="^(today|7d|30d|year)$")) -> dict[str, Any]:
     tree = auth.unit_tree(get_container(request).db, s)
-    return dashboard.live(s, actor=actor, tree=tree, now=clock.now(), unit=unit, period=period)
+    # the page's JSON feed: display labels (a rule's label, the province's name) in the page's language;
+    # the CSV/XLSX exports below are official and stay Chinese
+    return dashboard.live(s, actor=actor, tree=tree, now=clock.now(), unit=unit, period=period, lang=get_lang(request))
 
 
 @router.get("/dashboard/export/{name}")

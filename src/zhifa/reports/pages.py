@@ -32,6 +32,7 @@ add_messages(
         "dash.live.t_wim_sites": "非现场执法点违法数", "dash.live.t_top_cities": "地市排名", "dash.live.t_trend": "近30天趋势",
         "dash.live.trend": "近30天趋势", "dash.live.wim_map": "治超地图（非现场执法点违法数）", "dash.live.hits": "布控命中",
         "dash.live.overload": "超限违法", "dash.live.cases": "案件", "dash.live.intercepted": "查获", "dash.live.overdue": "逾期",
+        "dash.live.status": "状态", "dash.live.site": "站点",
     },
     {
         "dash.live.title": "Live picture", "dash.live.updated": "Updated", "dash.live.unit": "Unit", "dash.live.period": "Period",
@@ -45,7 +46,7 @@ add_messages(
         "dash.live.t_top_cities": "Top cities", "dash.live.t_trend": "30-day trend", "dash.live.trend": "Last 30 days",
         "dash.live.wim_map": "Overload map (violations per WIM site)", "dash.live.hits": "Hits",
         "dash.live.overload": "Overload", "dash.live.cases": "Cases", "dash.live.intercepted": "Intercepted",
-        "dash.live.overdue": "Overdue",
+        "dash.live.overdue": "Overdue", "dash.live.status": "State", "dash.live.site": "Site",
     },
 )
 

@@ -14,6 +14,8 @@
   }).catch(() => { /* the map still works without outlines */ });
   const layer = L.layerGroup().addTo(map);
   let fitted = false;
+  // "；待处置任务 {n}" in the interface language: data-msg-open-tasks of #live-map (interception/live.html)
+  const openTasks = el.dataset.msgOpenTasks || '；待处置任务 {n}';
   function esc(s) { return String(s ?? '').replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c])); }
   async function refresh() {
     try {
@@ -26,7 +28,7 @@
         if (v.lat == null || v.lon == null) continue;
         const color = v.open_tasks > 0 ? '#c0392b' : '#2c7be5';
         L.circleMarker([v.lat, v.lon], {radius: 7 + Math.min(v.open_tasks, 5), color, fillOpacity: 0.8})
-          .bindTooltip(`${esc(v.plate)} ${esc(v.site_name)} ${esc(v.event_time.slice(11, 19))}<br>${esc(v.reason)}；待处置任务 ${v.open_tasks}`)
+          .bindTooltip(`${esc(v.plate)} ${esc(v.site_name)} ${esc(v.event_time.slice(11, 19))}<br>${esc(v.reason)}${esc(openTasks.replace('{n}', v.open_tasks))}`)
           .addTo(layer);
         pts.push([v.lat, v.lon]);
       }

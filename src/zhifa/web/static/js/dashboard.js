@@ -123,7 +123,11 @@
     }
     return charts[id];
   }
-  function label(k) { return root.getAttribute("data-label-" + k) || k; }
+  // column and series names in the interface language: data-label-* of #live (dashboard.html); Chinese fallback
+  var FALLBACK = { hits: "布控命中", leads: "线索", overload: "超限违法", cases: "案件", intercepted: "查获", overdue: "逾期",
+                   status: "状态", count: "数量", site: "站点", unit: "单位", city: "地市", rule: "规则" };
+  function label(k) { return root.getAttribute("data-label-" + k) || FALLBACK[k] || k; }
+  var COLON = window.zhifa && window.zhifa.lang === "en" ? ": " : "：";
   function table(id, cols, rows) {
     var el = document.getElementById("tbl-" + id);
     if (!el) { return; }
@@ -171,11 +175,11 @@
           data: d.cases_by_state.map(function (r) { return { name: r.status, value: r.count }; }) }
       ]
     }, true);
-    table("cases_by_state", [["status", "状态"], ["count", "数量"], ["overdue", label("overdue")]], d.cases_by_state);
-    table("wim_sites", [["name", "站点"], ["unit_name", "单位"], ["violations", label("overload")]], d.wim_sites.slice(0, 15));
-    table("top_cities", [["name", "地市"], ["leads", label("leads")], ["intercepted", label("intercepted")],
+    table("cases_by_state", [["status", label("status")], ["count", label("count")], ["overdue", label("overdue")]], d.cases_by_state);
+    table("wim_sites", [["name", label("site")], ["unit_name", label("unit")], ["violations", label("overload")]], d.wim_sites.slice(0, 15));
+    table("top_cities", [["name", label("city")], ["leads", label("leads")], ["intercepted", label("intercepted")],
                          ["overload", label("overload")], ["cases", label("cases")]], d.top_cities);
-    table("leads_by_rule", [["label", "规则"], ["count", "数量"]], d.leads_by_rule);
+    table("leads_by_rule", [["label", label("rule")], ["count", label("count")]], d.leads_by_rule);
     drawWim(d.wim_sites);
     root.querySelectorAll(".export-link").forEach(function (a) {
       a.href = "/api/dashboard/export/" + a.getAttribute("data-table") + "." + a.getAttribute("data-fmt") + "?" + query();
@@ -206,7 +210,7 @@
       if (s.lon == null || s.lat == null) { return; }
       L.circleMarker([s.lat, s.lon], { radius: 4 + 14 * Math.sqrt(s.violations / max), color: "#7a1020", weight: 0.8,
         fillColor: s.violations ? "#d6336c" : "#adb5bd", fillOpacity: 0.75 })
-        .bindTooltip(esc(s.name) + "：" + s.violations).addTo(wimLayer);
+        .bindTooltip(esc(s.name) + COLON + s.violations).addTo(wimLayer);
     });
     el.setAttribute("data-sites", String(sites.length));
   }

@@ -2,7 +2,24 @@
 (function () {
   const params = new URLSearchParams(location.search);
   const map = L.map('traj-map', {attributionControl: false}).setView([34.0, 113.7], 7);
-  const kinds = {gantry: '门架', entry: '入口', exit: '出口'};
+  // Texts in the interface language come from the table's data-* attributes (trajectory.html);
+  // the Chinese ones below are only the fallback when an attribute is missing.
+  const table = document.querySelector('table[data-testid=trajectory-table]');
+  const attr = (name, fallback) => (table && table.getAttribute(name)) || fallback;
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  const msg = {
+    failed: attr('data-msg-failed', '查询失败'),
+    count: attr('data-msg-count', '{plate} {day} 共 {n} 条通行记录'),
+    none: attr('data-msg-none', '当日无通行记录'),
+    gap: attr('data-msg-gap', '长时间无记录后出现（轨迹中断）'),
+    misread: attr('data-msg-misread', ' 误识别为 {plate}'),
+  };
+  const kinds = {
+    gantry: attr('data-kind-gantry', '门架'),
+    entry: attr('data-kind-entry', '入口'),
+    exit: attr('data-kind-exit', '出口'),
+  };
+  const english = document.documentElement.getAttribute('lang') === 'en';
   const palette = ['#c0392b', '#2471a3', '#1e8449', '#b9770e', '#7d3c98', '#117a65'];
   fetch('/api/map/outlines', {credentials: 'same-origin'}).then(r => r.ok ? r.json() : null).then(gj => {
     if (!gj) return;
@@ -17,15 +34,19 @@
     .then(r => r.json().then(j => ({ok: r.ok, j})))
     .then(({ok, j}) => {
       const summary = document.getElementById('traj-summary');
-      if (!ok) { summary.textContent = j.detail || '查询失败'; return; }
+      if (!ok) {
+        const detail = english && j.detail_en ? j.detail_en : j.detail;
+        summary.textContent = typeof detail === 'string' && detail ? detail : msg.failed;
+        return;
+      }
       const pts = j.points || [];
-      summary.textContent = pts.length ? `${j.plate} ${j.day} 共 ${pts.length} 条通行记录` : '当日无通行记录';
+      summary.textContent = pts.length ? fill(msg.count, {plate: j.plate, day: j.day, n: pts.length}) : msg.none;
       const rows = document.getElementById('traj-rows');
       const byTrip = {};
       const bounds = [];
       pts.forEach(p => {
         const tr = document.createElement('tr');
-        const note = (p.gap_before ? '长时间无记录后出现（轨迹中断）' : '') + (p.plate_read !== j.plate ? ` 误识别为 ${p.plate_read}` : '');
+        const note = (p.gap_before ? msg.gap : '') + (p.plate_read !== j.plate ? fill(msg.misread, {plate: p.plate_read}) : '');
         [p.trip, p.time.slice(11, 19), p.site_name, kinds[p.kind] || p.kind, p.plate_read, note].forEach(v => {
           const td = document.createElement('td'); td.textContent = v; tr.appendChild(td);
         });

@@ -17,6 +17,26 @@
   var STORE = "queue";
   var OFFICER = app.getAttribute("data-officer") || "";
   var $ = function (id) { return document.getElementById(id); };
+  var ENGLISH = document.documentElement.getAttribute("lang") === "en";
+
+  // Texts in the interface language: data-msg-* attributes of #patrol-app (patrol.html); the Chinese ones
+  // here are only the fallback when an attribute is missing. {name} placeholders are filled from `values`.
+  var FALLBACK = {
+    "online": "在线", "offline-status": "离线", "photos": "（照片 {n}）", "synced": "已上传",
+    "refused": "未通过：{error}", "pending": "待上传", "offline": "离线：记录已保存在本机，联网后自动上传",
+    "expired": "登录已过期：请重新登录后同步（记录仍保存在本机）", "left": "尚有 {n} 条待上传",
+    "all-sent": "全部已上传", "pos": "{how}：{lon}, {lat}", "map-pick": "地图选点", "located": "定位",
+    "no-geo": "本机不支持定位，请在地图上选点", "locating": "定位中…", "locate-failed": "定位失败，请在地图上选点",
+    "not-image": "不是图像", "photo-failed": "照片无法读取：{error}", "since": "开始于 {time}",
+    "need-pos": "请先定位或在地图上选点", "saved": "已保存，正在上传", "saved-offline": "离线：已保存在本机，联网后自动上传",
+    "no-cache": "离线且无缓存"
+  };
+  function msg(name, values) {
+    var text = app.getAttribute("data-msg-" + name) || FALLBACK[name] || name;
+    return text.replace(/\{(\w+)\}/g, function (m, k) {
+      return values && Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m;
+    });
+  }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -98,10 +118,10 @@
       li.setAttribute("data-synced", f.synced ? "1" : "0");
       li.className = "finding-item";
       var a = document.createElement("span");
-      a.textContent = f.time.slice(11, 16) + " " + f.label + (f.photos ? "（照片 " + f.photos + "）" : "");
+      a.textContent = f.time.slice(11, 16) + " " + f.label + (f.photos ? msg("photos", { n: f.photos }) : "");
       var b = document.createElement("span");
       b.className = "st";
-      b.textContent = f.synced ? "已上传" : (f.error ? "未通过：" + f.error : "待上传");
+      b.textContent = f.synced ? msg("synced") : (f.error ? msg("refused", { error: f.error }) : msg("pending"));
       li.appendChild(a); li.appendChild(b);
       ul.appendChild(li);
     });
@@ -115,7 +135,7 @@
 
   function sync() {
     if (syncing) { return Promise.resolve(); }
-    if (!navigator.onLine) { setMsg("离线：记录已保存在本机，联网后自动上传"); return refreshCount(); }
+    if (!navigator.onLine) { setMsg(msg("offline")); return refreshCount(); }
     syncing = true;
     app.setAttribute("data-sync", "running");
     return allItems().then(function (items) {
@@ -134,11 +154,11 @@
               if (item.kind === "finding") { markSynced(item.body.client_uuid); }
               return removeItem(item.seq).then(function () { return true; });
             }
-            if (r.status === 401 || r.status === 403) { setMsg("登录已过期：请重新登录后同步（记录仍保存在本机）"); return false; }
+            if (r.status === 401 || r.status === 403) { setMsg(msg("expired")); return false; }
             if (r.status >= 500 || r.status === 408 || r.status === 429) { return false; }
             // refused for good (bad input): keep it visible, do not block the rest of the queue
             return r.json().catch(function () { return {}; }).then(function (b) {
-              item.failed = true; item.error = (b && b.detail) ? String(b.detail) : String(r.status);
+              item.failed = true; item.error = (b && ENGLISH && b.detail_en) ? String(b.detail_en) : (b && b.detail) ? String(b.detail) : String(r.status);
               if (item.kind === "finding") {
                 var l = loadList();
                 l.forEach(function (f) { if (f.id === item.body.client_uuid) { f.error = item.error; } });
@@ -153,7 +173,7 @@
     }).then(function () {
       return refreshCount();
     }).then(function (pending) {
-      setMsg(pending ? "尚有 " + pending + " 条待上传" : "全部已上传");
+      setMsg(pending ? msg("left", { n: pending }) : msg("all-sent"));
     }).finally(function () {
       syncing = false;
       app.setAttribute("data-sync", "idle");
@@ -163,11 +183,11 @@
   function setNet() {
     var on = navigator.onLine;
     var el = $("net-status");
-    el.textContent = on ? "在线" : "离线";
+    el.textContent = on ? msg("online") : msg("offline-status");
     el.setAttribute("data-online", on ? "1" : "0");
   }
   window.addEventListener("online", function () { setNet(); sync(); });
-  window.addEventListener("offline", function () { setNet(); setMsg("离线：记录已保存在本机，联网后自动上传"); });
+  window.addEventListener("offline", function () { setNet(); setMsg(msg("offline")); });
   $("sync-now").addEventListener("click", function () { sync(); });
   setInterval(function () { if (navigator.onLine) { sync(); } }, 20000);
 
@@ -176,7 +196,7 @@
   function roadById(id) { return ROADS.filter(function (r) { return r.road_id === id; })[0]; }
   function setPos(lat, lon, how) {
     $("lat").value = lat.toFixed(6); $("lon").value = lon.toFixed(6);
-    $("pos-text").textContent = how + "：" + lon.toFixed(5) + ", " + lat.toFixed(5);
+    $("pos-text").textContent = msg("pos", { how: how, lon: lon.toFixed(5), lat: lat.toFixed(5) });
     if (map) {
       if (marker) { marker.setLatLng([lat, lon]); } else { marker = L.marker([lat, lon]).addTo(map); }
     }
@@ -193,16 +213,16 @@
     layers.push(line);
     layers.forEach(function (l) { l.addTo(map); });
     map.fitBounds(line.getBounds(), { padding: [10, 10] });
-    map.on("click", function (e) { setPos(e.latlng.lat, e.latlng.lng, "地图选点"); });
+    map.on("click", function (e) { setPos(e.latlng.lat, e.latlng.lng, msg("map-pick")); });
     el.setAttribute("data-state", "ready");
   }
   $("locate").addEventListener("click", function () {
-    if (!navigator.geolocation) { setMsg("本机不支持定位，请在地图上选点"); return; }
-    $("pos-text").textContent = "定位中…";
+    if (!navigator.geolocation) { setMsg(msg("no-geo")); return; }
+    $("pos-text").textContent = msg("locating");
     navigator.geolocation.getCurrentPosition(function (p) {
-      setPos(p.coords.latitude, p.coords.longitude, "定位");
+      setPos(p.coords.latitude, p.coords.longitude, msg("located"));
       if (map) { map.setView([p.coords.latitude, p.coords.longitude], 17); }
-    }, function () { $("pos-text").textContent = "定位失败，请在地图上选点"; }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    }, function () { $("pos-text").textContent = msg("locate-failed"); }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   });
 
   // ------------------------------------------------------------ photos (downscaled to ≤ 1280 px JPEG)
@@ -219,7 +239,7 @@
         URL.revokeObjectURL(url);
         resolve(c.toDataURL("image/jpeg", 0.8));
       };
-      img.onerror = function () { URL.revokeObjectURL(url); reject(new Error("不是图像")); };
+      img.onerror = function () { URL.revokeObjectURL(url); reject(new Error(msg("not-image"))); };
       img.src = url;
     });
   }
@@ -230,7 +250,7 @@
       var box = $("photo-preview");
       box.innerHTML = "";
       urls.forEach(function (u) { var i = document.createElement("img"); i.src = u; i.alt = ""; box.appendChild(i); });
-    }, function (err) { setMsg("照片无法读取：" + err.message); });
+    }, function (err) { setMsg(msg("photo-failed", { error: err.message })); });
   });
 
   // ------------------------------------------------------------ patrol lifecycle
@@ -242,7 +262,7 @@
     if (a) {
       var road = roadById(a.road_id);
       $("patrol-road").textContent = road ? road.label : a.road_id;
-      $("patrol-since").textContent = "开始于 " + a.started_at.slice(11, 16);
+      $("patrol-since").textContent = msg("since", { time: a.started_at.slice(11, 16) });
       showMap(road);
     }
     renderList();
@@ -264,7 +284,7 @@
     var a = active();
     if (!a) { return; }
     var lon = parseFloat($("lon").value), lat = parseFloat($("lat").value);
-    if (isNaN(lon) || isNaN(lat)) { setMsg("请先定位或在地图上选点"); return; }
+    if (isNaN(lon) || isNaN(lat)) { setMsg(msg("need-pos")); return; }
     var cat = $("category");
     var f = { client_uuid: uuid(), patrol_uuid: a.uuid, category: cat.value, lon: lon, lat: lat,
               note: $("note").value || "", recorded_at: nowIso(), photos: photos.slice() };
@@ -275,7 +295,7 @@
     renderList();
     enqueue({ kind: "finding", url: "/api/roads/findings", body: f }).then(function () {
       $("note").value = ""; $("photos").value = ""; $("photo-preview").innerHTML = ""; photos = [];
-      setMsg(navigator.onLine ? "已保存，正在上传" : "离线：已保存在本机，联网后自动上传");
+      setMsg(navigator.onLine ? msg("saved") : msg("saved-offline"));
       return sync();
     });
   });
@@ -293,6 +313,12 @@
     navigator.serviceWorker.register("/roads/patrol-sw.js", { scope: "/roads/" }).then(function () {
       app.setAttribute("data-sw", "registered");
     }, function () { app.setAttribute("data-sw", "failed"); });
+    // the worker cannot read this page: hand it the text of its offline fallback page in the interface language
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) {
+        reg.active.postMessage({ type: "patrol-texts", lang: ENGLISH ? "en" : "zh-CN", noCache: msg("no-cache") });
+      }
+    }).catch(function () { /* the worker keeps its bilingual fallback */ });
   }
   setNet();
   show();
