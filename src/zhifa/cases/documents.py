@@ -126,7 +126,7 @@ class DocumentStore:
     def issue(self, session: Session, *, actor: Actor, case: Case, kind: str, now: datetime) -> CaseDocument:
         """Number, render, store and record one document of a case, in the caller's transaction."""
         if kind not in KINDS:
-            raise ValidationFailed(f"未知的文书种类 {kind}")
+            raise ValidationFailed(f"未知的文书种类 {kind}", en=f"Unknown document kind {kind}")
         year = now.astimezone(TZ).year
         number = next_number(session, unit_code=case.unit_code, year=year, kind=kind)
         html = _env().get_template(KINDS[kind][2]).render(**self.context(session, case, kind, number, now))
@@ -143,10 +143,10 @@ class DocumentStore:
     def read(self, doc: CaseDocument) -> bytes:
         path = self.path_for(doc.sha256)
         if not path.exists():
-            raise NotFound("文书文件不存在")
+            raise NotFound("文书文件不存在", en="Document file not found")
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != doc.sha256:
-            raise ValidationFailed("文书文件校验失败（SHA-256 不一致）")
+            raise ValidationFailed("文书文件校验失败（SHA-256 不一致）", en="The document file failed its integrity check (SHA-256 mismatch)")
         return data
 
     def case_file(self, session: Session, case: Case, now: datetime) -> bytes:

@@ -13,15 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from zhifa.cases.model import PARTY_KIND_ZH, STATUS_LABELS_ZH, TRANSITION_LABELS_ZH
+from zhifa.cases.model import PARTY_KIND_ZH, STATUS_LABELS_EN, STATUS_LABELS_ZH, TRANSITION_LABELS_ZH
 from zhifa.web.i18n import add_messages, pick
 
-_STATUS_EN = {
-    "registered": "Opened", "investigating": "Investigation", "notified": "Notified", "legal_review": "Legal review",
-    "decided": "Decided", "served": "Served", "enforcing": "Enforcement", "not_penalised": "No penalty",
-    "closed": "Closed", "archived": "Archived",
-}
-STATUS_LABELS: dict[str, tuple[str, str]] = {s.value: (zh, _STATUS_EN[s.value]) for s, zh in STATUS_LABELS_ZH.items()}
+STATUS_LABELS: dict[str, tuple[str, str]] = {s.value: (zh, STATUS_LABELS_EN[s]) for s, zh in STATUS_LABELS_ZH.items()}
 
 _TRANSITION_EN = {
     "investigating": "Start investigation", "notified": "Serve notice of intended penalty",

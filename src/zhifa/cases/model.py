@@ -40,6 +40,19 @@ STATUS_LABELS_ZH: dict[CaseStatus, str] = {
     CaseStatus.ARCHIVED: "归档",
 }
 
+STATUS_LABELS_EN: dict[CaseStatus, str] = {
+    CaseStatus.REGISTERED: "Opened",
+    CaseStatus.INVESTIGATING: "Investigation",
+    CaseStatus.NOTIFIED: "Notified",
+    CaseStatus.LEGAL_REVIEW: "Legal review",
+    CaseStatus.DECIDED: "Decided",
+    CaseStatus.SERVED: "Served",
+    CaseStatus.ENFORCING: "Enforcement",
+    CaseStatus.NOT_PENALISED: "No penalty",
+    CaseStatus.CLOSED: "Closed",
+    CaseStatus.ARCHIVED: "Archived",
+}
+
 
 class Procedure(StrEnum):
     SUMMARY = "summary"  # 简易程序

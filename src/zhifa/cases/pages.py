@@ -60,6 +60,15 @@ def _t(request: Request, key: str, **params: Any) -> str:
     return translate(key, get_lang(request), **params)
 
 
+def _zh(key: str, **params: Any) -> str:
+    """A catalogue text in Chinese, the message of an error raised here (its `en` is `_en(key)`)."""
+    return translate(key, "zh", **params)
+
+
+def _en(key: str, **params: Any) -> str:
+    return translate(key, "en", **params)
+
+
 def _ctx_common(request: Request) -> dict[str, Any]:
     """Labels of codes in the interface language, and `gloss` for the legal data of the bundled rule versions."""
     lang = get_lang(request)
@@ -115,7 +124,7 @@ def case_create(
             fine = int(proposed_fine_yuan)
             act = date.fromisoformat(act_on) if act_on else now.astimezone(TZ).date()
         except ValueError as exc:
-            raise ValidationFailed(_t(request, "cases.err.fine_or_date")) from exc
+            raise ValidationFailed(_zh("cases.err.fine_or_date"), en=_en("cases.err.fine_or_date")) from exc
         if lead_id:
             lead = access_lead(s, actor, lead_id)
             case = service.open_case_from_lead(s, actor=actor, lead=lead, catalogue_code=catalogue_code, proposed_fine_yuan=fine,
@@ -138,7 +147,7 @@ def case_create(
             except ZhifaError:
                 lead = None
         return render(request, "cases/new.html", {**_ctx_common(request), "items": list(items.values()), "lead": lead,
-                                                  "today": now.astimezone(TZ).date(), "error": exc.message,
+                                                  "today": now.astimezone(TZ).date(), "error": exc.text(get_lang(request)),
                                                   "form": {"catalogue_code": catalogue_code, "proposed_fine_yuan": proposed_fine_yuan,
                                                            "facts": facts, "party_name": party_name, "party_kind": party_kind,
                                                            "plate": plate, "act_on": act_on, "procedure": procedure}},
@@ -189,12 +198,12 @@ def _publish(request: Request, s: Any, actor: Any, clock: Any, kind: str, versio
             body = json.loads(payload)
             eff = date.fromisoformat(effective_from)
         except ValueError as exc:
-            raise ValidationFailed(_t(request, "cases.err.json_or_date", exc=exc)) from exc
+            raise ValidationFailed(_zh("cases.err.json_or_date", exc=exc), en=_en("cases.err.json_or_date", exc=exc)) from exc
         service.publish_rule_version(s, actor=actor, kind=kind, version=version.strip(), effective_from=eff,
                                      payload=body, source=source, now=clock.now())
     except ZhifaError as exc:
         s.rollback()
-        return exc.message
+        return exc.text(get_lang(request))
     return None
 
 
@@ -253,14 +262,14 @@ def case_advance(
         try:
             fine = int(fine_yuan) if fine_yuan.strip() else None
         except ValueError as exc:
-            raise ValidationFailed(_t(request, "cases.err.fine_int")) from exc
+            raise ValidationFailed(_zh("cases.err.fine_int"), en=_en("cases.err.fine_int")) from exc
         service.advance(s, actor=actor, case_id=case_id, target=target, now=clock.now(), reason=reason or None,
                         fine_yuan=fine, service_channel=service_channel, docs=_docs(request))
     except ZhifaError as exc:
         s.rollback()
         if exc.http_status == 404:
             raise
-        return case_detail(request, case_id, actor, s, clock, error=exc.message)
+        return case_detail(request, case_id, actor, s, clock, error=exc.text(get_lang(request)))
     return _back(f"/cases/{case_id}")
 
 
@@ -281,7 +290,7 @@ async def case_exemption(request: Request, case_id: str, actor: StaffActor, s: D
         s.rollback()
         if exc.http_status == 404:
             raise
-        return case_detail(request, case_id, actor, s, clock, error=exc.message)
+        return case_detail(request, case_id, actor, s, clock, error=exc.text(get_lang(request)))
     return _back(f"/cases/{case_id}")
 
 
@@ -291,14 +300,14 @@ def case_evidence(request: Request, case_id: str, actor: StaffActor, s: DbSessio
     data = file.file.read(50 * 1024 * 1024 + 1)
     try:
         if len(data) > 50 * 1024 * 1024:
-            raise ValidationFailed(_t(request, "cases.err.evidence_size"))
+            raise ValidationFailed(_zh("cases.err.evidence_size"), en=_en("cases.err.evidence_size"))
         service.add_evidence(s, actor=actor, case_id=case_id, name=file.filename or "证据", content=data,
                              evidence_dir=get_container(request).settings.evidence_dir, now=clock.now(), description=description)
     except ZhifaError as exc:
         s.rollback()
         if exc.http_status == 404:
             raise
-        return case_detail(request, case_id, actor, s, clock, error=exc.message)
+        return case_detail(request, case_id, actor, s, clock, error=exc.text(get_lang(request)))
     return _back(f"/cases/{case_id}")
 
 
@@ -323,7 +332,7 @@ def case_document(request: Request, case_id: str, document_id: str, actor: Staff
     case = service.access_case(s, actor, case_id)
     doc = s.get(CaseDocument, document_id)
     if doc is None or doc.case_id != case.case_id:
-        raise NotFound(_t(request, "cases.err.no_document"))
+        raise NotFound(_zh("cases.err.no_document"), en=_en("cases.err.no_document"))
     return _pdf(_docs(request).read(doc), f"{doc.number}.pdf")
 
 
@@ -372,8 +381,8 @@ def portal_lookup(request: Request, s: DbSession, _: Csrf, plate: Annotated[str,
     try:
         case = service.portal_find(s, plate=plate, case_code=case_code)
     except NotFound as exc:
-        # one message whatever was wrong (no enumeration); the service's text in Chinese, the catalogue's in English
-        error = exc.message if get_lang(request) == "zh" else _t(request, "portal.not_found")
+        # one message whatever was wrong (no enumeration), in the interface language
+        error = exc.text(get_lang(request))
         return render(request, "portal/lookup.html", {"error": error}, status=404)
     request.session[PORTAL_KEY] = case.case_id
     return _back("/portal/case")
@@ -408,7 +417,7 @@ def portal_document(request: Request, document_id: str, s: DbSession) -> Respons
     case = _portal_case(request, s)
     doc = s.get(CaseDocument, document_id)
     if case is None or doc is None or doc.case_id != case.case_id or doc.kind not in PARTY_VISIBLE:
-        raise NotFound(_t(request, "cases.err.no_document"))
+        raise NotFound(_zh("cases.err.no_document"), en=_en("cases.err.no_document"))
     return _pdf(_docs(request).read(doc), f"{doc.number}.pdf")
 
 
@@ -422,7 +431,7 @@ def portal_statement(request: Request, s: DbSession, clock: ClockDep, _: Csrf, k
         service.submit_statement(s, case=case, kind=kind, text=text, now=clock.now())
     except ZhifaError as exc:
         s.rollback()
-        return portal_case(request, s, clock, error=exc.message)
+        return portal_case(request, s, clock, error=exc.text(get_lang(request)))
     return _back("/portal/case?notice=submitted")
 
 
@@ -435,7 +444,7 @@ def portal_pay(request: Request, s: DbSession, clock: ClockDep, _: Csrf) -> Resp
         order = service.create_payment_order(s, case=case, provider=_provider(request), now=clock.now())
     except ZhifaError as exc:
         s.rollback()
-        return portal_case(request, s, clock, error=exc.message)
+        return portal_case(request, s, clock, error=exc.text(get_lang(request)))
     return _back(f"/portal/pay/{order.order_no}")
 
 
@@ -444,7 +453,7 @@ def portal_pay_page(request: Request, order_no: str, s: DbSession) -> Response:
     case = _portal_case(request, s)
     order = s.get(Payment, order_no)
     if case is None or order is None or order.case_id != case.case_id:
-        raise NotFound(_t(request, "cases.err.no_order"))
+        raise NotFound(_zh("cases.err.no_order"), en=_en("cases.err.no_order"))
     return render(request, "portal/pay.html", {"case": case, "order": order})
 
 
@@ -455,7 +464,7 @@ def portal_pay_simulate(request: Request, order_no: str, s: DbSession, clock: Cl
     case = _portal_case(request, s)
     order = s.get(Payment, order_no)
     if case is None or order is None or order.case_id != case.case_id:
-        raise NotFound(_t(request, "cases.err.no_order"))
+        raise NotFound(_zh("cases.err.no_order"), en=_en("cases.err.no_order"))
     provider = _provider(request)
     body, headers = provider.build_callback(order_no=order.order_no, amount_fen=order.amount_fen, paid_at=clock.now())
     s.rollback()  # release the read transaction before the callback writes

@@ -95,7 +95,7 @@ class SimulatedScanPay:
     def verify_callback(self, body: bytes, headers: Mapping[str, str], *, now: datetime) -> CallbackData:
         sent = {k.lower(): v for k, v in headers.items()}.get(SIGNATURE_HEADER, "")
         if not sent or not hmac.compare_digest(self.sign(body), sent):
-            raise PaymentRejected("支付回调签名无效")
+            raise PaymentRejected("支付回调签名无效", en="Invalid payment callback signature")
         try:
             p = json.loads(body.decode("utf-8"))
             data = CallbackData(
@@ -107,12 +107,12 @@ class SimulatedScanPay:
             )
             status = p.get("status")
         except (KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:
-            raise PaymentRejected(f"支付回调格式错误：{exc}") from exc
+            raise PaymentRejected(f"支付回调格式错误：{exc}", en=f"Malformed payment callback: {exc}") from exc
         if status != "SUCCESS":
-            raise PaymentRejected("支付未成功")
+            raise PaymentRejected("支付未成功", en="The payment did not succeed")
         if data.paid_at.tzinfo is None:
-            raise PaymentRejected("支付时间缺少时区")
+            raise PaymentRejected("支付时间缺少时区", en="The payment time has no time zone")
         age = abs((now - data.paid_at).total_seconds())
         if age > MAX_CALLBACK_AGE_S:
-            raise PaymentRejected("支付回调已过期（疑似重放）")
+            raise PaymentRejected("支付回调已过期（疑似重放）", en="The payment callback has expired (possible replay)")
         return data

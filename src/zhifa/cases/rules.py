@@ -30,7 +30,7 @@ def version_in_force(versions: Iterable[RuleSet], on: date) -> RuleSet:
     force at the time applies; a later lighter rule is the officer's call and is recorded)."""
     candidates = [v for v in versions if v.effective_from <= on]
     if not candidates:
-        raise ValidationFailed(f"{on.isoformat()} 没有生效的规则版本")
+        raise ValidationFailed(f"{on.isoformat()} 没有生效的规则版本", en=f"No rule version is in force on {on.isoformat()}")
     return max(candidates, key=lambda v: (v.effective_from, v.version))
 
 
@@ -97,18 +97,26 @@ def check_penalty(item: CatalogueItem, *, party_kind: str, fine_yuan: int, band_
     """The fine must lie inside the item's statutory range and, if a band is chosen, inside the band
     (裁量基准). Raises ValidationFailed with the range in the message."""
     if party_kind not in item.party_kinds:
-        raise ValidationFailed(f"违法行为“{item.title}”不适用于{'自然人' if party_kind == 'person' else '单位'}当事人")
+        raise ValidationFailed(
+            f"违法行为“{item.title}”不适用于{'自然人' if party_kind == 'person' else '单位'}当事人",
+            en=f"The violation “{item.title}” does not apply to a party who is "
+            f"{'a natural person' if party_kind == 'person' else 'an organisation'}",
+        )
     if fine_yuan < item.min_yuan or fine_yuan > item.max_yuan:
         raise ValidationFailed(
-            f"罚款 {fine_yuan} 元超出“{item.title}”的法定幅度（{item.min_yuan}–{item.max_yuan} 元，{item.legal_basis}）"
+            f"罚款 {fine_yuan} 元超出“{item.title}”的法定幅度（{item.min_yuan}–{item.max_yuan} 元，{item.legal_basis}）",
+            en=f"A fine of {fine_yuan} yuan is outside the statutory range of “{item.title}” "
+            f"({item.min_yuan}–{item.max_yuan} yuan, {item.legal_basis})",
         )
     if band_code:
         band = item.band(band_code)
         if band is None:
-            raise ValidationFailed(f"裁量档次 {band_code} 不存在")
+            raise ValidationFailed(f"裁量档次 {band_code} 不存在", en=f"Discretion band {band_code} does not exist")
         if fine_yuan < band.min_yuan or fine_yuan > band.max_yuan:
             raise ValidationFailed(
-                f"罚款 {fine_yuan} 元不在裁量基准“{band.label}”的幅度内（{band.min_yuan}–{band.max_yuan} 元）"
+                f"罚款 {fine_yuan} 元不在裁量基准“{band.label}”的幅度内（{band.min_yuan}–{band.max_yuan} 元）",
+                en=f"A fine of {fine_yuan} yuan is outside the range of the discretion standard “{band.label}” "
+                f"({band.min_yuan}–{band.max_yuan} yuan)",
             )
 
 

@@ -89,7 +89,7 @@ def _published(session: Session) -> dict[str, list[RuleSet]]:
 def rule_versions(session: Session, kind: str) -> list[RuleSet]:
     """Built-in versions from ruledata/ and those published by admins, oldest first."""
     if kind not in RULE_KINDS:
-        raise ValidationFailed(f"未知的规则种类 {kind}")
+        raise ValidationFailed(f"未知的规则种类 {kind}", en=f"Unknown rule kind {kind}")
     out = [r for r in _builtin() if r.kind == kind] + _published(session).get(kind, [])
     return sorted(out, key=lambda r: (r.effective_from, r.version))
 
@@ -128,12 +128,12 @@ def publish_rule_version(
     in force for the cases that used them."""
     require_role(actor, Role.ADMIN)
     if kind not in RULE_KINDS:
-        raise ValidationFailed(f"未知的规则种类 {kind}")
+        raise ValidationFailed(f"未知的规则种类 {kind}", en=f"Unknown rule kind {kind}")
     if not source.strip():
-        raise ValidationFailed("须注明依据来源")
+        raise ValidationFailed("须注明依据来源", en="State the source (legal basis) of the rules")
     existing = {r.version for r in rule_versions(session, kind)}
     if version in existing:
-        raise Conflict(f"版本 {version} 已存在")
+        raise Conflict(f"版本 {version} 已存在", en=f"Version {version} already exists")
     body = {**dict(payload), "kind": kind, "version": version, "effective_from": effective_from.isoformat()}
     try:  # the payload must parse as its kind
         rs = RuleSet(kind, version, effective_from, source, body)
@@ -141,18 +141,18 @@ def publish_rule_version(
             items = rules.catalogue_items(body)
             for it in items.values():
                 if it.min_yuan > it.max_yuan or any(b.min_yuan < it.min_yuan or b.max_yuan > it.max_yuan for b in it.bands):
-                    raise ValidationFailed(f"事项 {it.code} 的裁量幅度超出法定幅度")
+                    raise ValidationFailed(f"事项 {it.code} 的裁量幅度超出法定幅度", en=f"The discretion bands of item {it.code} go beyond its statutory range")
         elif kind == "exemptions":
             items_e = rules.exemption_items(body)
             known = set(body.get("conditions", {}))
             for e in items_e.values():
                 unknown = [c for c in e.conditions if c not in known]
                 if unknown:
-                    raise ValidationFailed(f"免罚事项 {e.code} 的条件未定义：{'、'.join(unknown)}")
+                    raise ValidationFailed(f"免罚事项 {e.code} 的条件未定义：{'、'.join(unknown)}", en=f"Exemption item {e.code} uses undefined conditions: {', '.join(unknown)}")
         else:
             rules.procedure_rules(rs)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationFailed(f"规则内容格式错误：{exc}") from exc
+        raise ValidationFailed(f"规则内容格式错误：{exc}", en=f"The rule content is malformed: {exc}") from exc
     row = RuleVersion(
         rule_version_id=new_id()[:24],
         kind=kind,
@@ -184,8 +184,8 @@ def publish_rule_version(
 def access_case(session: Session, actor: Actor, case_id: str) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound("案件不存在")
-    check_visible(actor, case.unit_code, "案件")
+        raise NotFound("案件不存在", en="Case not found")
+    check_visible(actor, case.unit_code, "案件", what_en="Case")
     return case
 
 
@@ -264,32 +264,36 @@ def open_case(
     the summary thresholds (Art. 51) when the summary procedure is chosen."""
     require_role(actor, Role.OFFICER)
     unit = unit_code or actor.unit_code
-    check_visible(actor, unit, "执法机构")
+    check_visible(actor, unit, "执法机构", what_en="Enforcement unit")
     if not facts.strip():
-        raise ValidationFailed("须填写违法事实")
+        raise ValidationFailed("须填写违法事实", en="Enter the facts of the violation")
     if not party_name.strip():
-        raise ValidationFailed("须填写当事人")
+        raise ValidationFailed("须填写当事人", en="Enter the party")
     try:
         kind = PartyKind(party_kind)
         proc = Procedure(procedure)
     except ValueError as exc:
-        raise ValidationFailed(f"当事人类型或程序不正确：{exc}") from exc
+        raise ValidationFailed(f"当事人类型或程序不正确：{exc}", en=f"Invalid party kind or procedure: {exc}") from exc
     today = _day(now)
     if act_on > today:
-        raise ValidationFailed("违法行为日期不能晚于立案日期")
+        raise ValidationFailed("违法行为日期不能晚于立案日期", en="The date of the violation cannot be later than the date the case is opened")
     prules = procedure_on(session, today)
     if rules.limitation_expired(prules, act_ended_on=act_on, discovered_on=today, harm_to_safety=harm_to_safety):
         raise ValidationFailed(
-            f"违法行为发生于 {act_on.isoformat()}，已超过《行政处罚法》第三十六条规定的追责期限，不予立案"
+            f"违法行为发生于 {act_on.isoformat()}，已超过《行政处罚法》第三十六条规定的追责期限，不予立案",
+            en=f"The violation took place on {act_on.isoformat()}, beyond the limitation period of Article 36 of the "
+            "Administrative Penalty Law; no case can be opened",
         )
     cat_rs, items = catalogue_on(session, act_on)
     item = items.get(catalogue_code)
     if item is None:
-        raise ValidationFailed(f"违法行为事项 {catalogue_code} 不在 {cat_rs.version} 版事项清单中")
+        raise ValidationFailed(f"违法行为事项 {catalogue_code} 不在 {cat_rs.version} 版事项清单中", en=f"Violation {catalogue_code} is not in version {cat_rs.version} of the violation catalogue")
     rules.check_penalty(item, party_kind=kind.value, fine_yuan=int(proposed_fine_yuan), band_code=band_code)
     if proc is Procedure.SUMMARY and not rules.summary_allowed(prules, party_kind=kind.value, fine_yuan=proposed_fine_yuan):
         raise ValidationFailed(
-            f"简易程序仅适用于罚款不超过 {prules.summary_max_yuan[kind.value]} 元的案件（行政处罚法第五十一条）"
+            f"简易程序仅适用于罚款不超过 {prules.summary_max_yuan[kind.value]} 元的案件（行政处罚法第五十一条）",
+            en=f"The summary procedure applies only to cases with a fine of at most {prules.summary_max_yuan[kind.value]} "
+            "yuan (Administrative Penalty Law, Article 51)",
         )
     case = Case(
         case_id=new_id()[:24],
@@ -360,11 +364,11 @@ def open_case_from_lead(
     """立案 from a lead; the lead is linked to the case. A rejected lead or one that has a case is refused."""
     from zhifa.leads.service import link_case
 
-    check_visible(actor, lead.unit_code, "线索")
+    check_visible(actor, lead.unit_code, "线索", what_en="Lead")
     if lead.status == "rejected":
-        raise ValidationFailed("线索已被驳回，不能据此立案")
+        raise ValidationFailed("线索已被驳回，不能据此立案", en="The lead has been rejected; no case can be opened from it")
     if lead.case_id:
-        raise Conflict(f"线索已立案（案件 {lead.case_id}）")
+        raise Conflict(f"线索已立案（案件 {lead.case_id}）", en=f"A case has already been opened from this lead (case {lead.case_id})")
     case = open_case(
         session,
         actor=actor,
@@ -414,7 +418,7 @@ def open_linked_ride_hailing_cases(
     group = new_id()[:24]
     party_item = {"vehicle": "RH-VEHICLE-LIC", "driver": "RH-DRIVER-LIC"}.get(trip.missing)
     if party_item is None:
-        raise ValidationFailed("缺少的证照须为 vehicle 或 driver")
+        raise ValidationFailed("缺少的证照须为 vehicle 或 driver", en="The missing licence must be vehicle or driver")
     common = dict(session=session, actor=actor, act_on=trip.act_on, now=now, plate=trip.plate, linked_group=group, docs=docs)
     unit = lead.unit_code if lead is not None else None
     first = open_case(
@@ -494,11 +498,15 @@ def advance(
     try:
         to = CaseStatus(target)
     except ValueError as exc:
-        raise ValidationFailed(f"未知的案件状态 {target}") from exc
+        raise ValidationFailed(f"未知的案件状态 {target}", en=f"Unknown case status {target}") from exc
     frm = CaseStatus(case.status)
     proc = Procedure(case.procedure)
     if not is_allowed(frm, to, proc):
-        raise IllegalTransition(f"案件处于“{_zh(frm)}”，不能转为“{_zh(to)}”（{'简易' if proc is Procedure.SUMMARY else '普通'}程序）")
+        raise IllegalTransition(
+            f"案件处于“{_zh(frm)}”，不能转为“{_zh(to)}”（{'简易' if proc is Procedure.SUMMARY else '普通'}程序）",
+            en=f"The case is at “{_en(frm)}” and cannot move to “{_en(to)}” "
+            f"({'summary' if proc is Procedure.SUMMARY else 'ordinary'} procedure)",
+        )
     today = _day(now)
     prules = procedure_on(session, case.registered_at.astimezone(TZ).date() if case.registered_at else today)
     before = snapshot(case)
@@ -507,26 +515,30 @@ def advance(
         case.defence_due = rules.defence_due(prules, today, CALENDAR)
     elif to is CaseStatus.LEGAL_REVIEW:
         if actor.role is Role.LEGAL_REVIEWER:
-            raise PermissionDenied("法制审核由承办人员提交")
+            raise PermissionDenied("法制审核由承办人员提交", en="Legal review is submitted by the officer handling the case")
     elif to is CaseStatus.DECIDED:
         _guard_decision(session, actor=actor, case=case, frm=frm, prules=prules, today=today, fine_yuan=fine_yuan)
     elif to is CaseStatus.SERVED:
         if service_channel == "electronic" and not case.e_service_consent:
-            raise ValidationFailed("当事人未同意电子送达，须采用直接送达或邮寄送达")
+            raise ValidationFailed("当事人未同意电子送达，须采用直接送达或邮寄送达", en="The party has not agreed to electronic service; serve directly or by post")
         if service_channel not in {"electronic", "direct", "post"}:
-            raise ValidationFailed("送达方式须为 electronic、direct 或 post")
+            raise ValidationFailed("送达方式须为 electronic、direct 或 post", en="The service channel must be electronic, direct or post")
         case.payment_due = rules.payment_due(prules, today, CALENDAR) if (case.fine_yuan or 0) > 0 else None
     elif to is CaseStatus.CLOSED:
         if frm is CaseStatus.ENFORCING and case.paid_fen < amount_due_fen(session, case, today) and not (reason or "").strip():
-            raise ValidationFailed("罚款尚未缴清；未缴清结案须写明理由（如已申请法院强制执行）")
+            raise ValidationFailed(
+                "罚款尚未缴清；未缴清结案须写明理由（如已申请法院强制执行）",
+                en="The fine has not been paid in full; closing the case unpaid requires a reason "
+                "(e.g. enforcement by the court has been requested)",
+            )
     elif to is CaseStatus.NOT_PENALISED:
         if not (reason or "").strip():
-            raise ValidationFailed("不予处罚须写明理由")
+            raise ValidationFailed("不予处罚须写明理由", en="A decision of no penalty requires a reason")
     elif to is CaseStatus.INVESTIGATING and frm is CaseStatus.LEGAL_REVIEW:
         if actor.role not in (Role.LEGAL_REVIEWER, Role.ADMIN):
-            raise PermissionDenied("退回补充调查由法制审核人员决定")
+            raise PermissionDenied("退回补充调查由法制审核人员决定", en="Only a legal reviewer may return a case for further investigation")
         if not (reason or "").strip():
-            raise ValidationFailed("退回补充调查须写明理由")
+            raise ValidationFailed("退回补充调查须写明理由", en="Returning a case for further investigation requires a reason")
 
     case.status = to.value
     _stamp(case, to, now)
@@ -564,26 +576,36 @@ def _guard_decision(
     fine = case.proposed_fine_yuan if fine_yuan is None else int(fine_yuan)
     if frm is CaseStatus.LEGAL_REVIEW:
         if actor.role not in (Role.LEGAL_REVIEWER, Role.ADMIN):
-            raise PermissionDenied("法制审核通过须由法制审核人员确认")
+            raise PermissionDenied("法制审核通过须由法制审核人员确认", en="Passing the legal review must be confirmed by a legal reviewer")
         case.legal_review_passed = True
     elif frm is CaseStatus.NOTIFIED:
         if review_required(case):
-            raise ValidationFailed("本案须经法制审核，未经审核不得作出决定（行政处罚法第五十八条）")
+            raise ValidationFailed(
+                "本案须经法制审核，未经审核不得作出决定（行政处罚法第五十八条）",
+                en="This case requires legal review; no penalty decision may be made without it "
+                "(Administrative Penalty Law, Article 58)",
+            )
         heard = session.execute(select(func.count()).where(CaseStatement.case_id == case.case_id)).scalar_one()
         if not heard and case.defence_due is not None and today <= case.defence_due:
             raise ValidationFailed(
-                f"陈述申辩期限至 {case.defence_due.isoformat()}，期满前且当事人未陈述申辩的，不得作出决定"
+                f"陈述申辩期限至 {case.defence_due.isoformat()}，期满前且当事人未陈述申辩的，不得作出决定",
+                en=f"The time limit for statement and defence runs until {case.defence_due.isoformat()}; before it "
+                "expires, no decision may be made unless the party has made a statement or defence",
             )
     if case.exemption_code is None:  # a reduction under the list may go below the range (减轻)
         _, items = catalogue_on(session, case.act_on)
         item = items.get(case.catalogue_code)
         if item is None:
-            raise ValidationFailed("违法行为事项不存在")
+            raise ValidationFailed("违法行为事项不存在", en="Violation not found in the catalogue")
         rules.check_penalty(item, party_kind=case.party_kind, fine_yuan=fine, band_code=case.band_code if fine_yuan is None else None)
     if case.procedure == Procedure.SUMMARY.value and not rules.summary_allowed(prules, party_kind=case.party_kind, fine_yuan=fine):
-        raise ValidationFailed("罚款超过简易程序限额，须适用普通程序")
+        raise ValidationFailed("罚款超过简易程序限额，须适用普通程序", en="The fine exceeds the limit of the summary procedure; the ordinary procedure must be used")
     if case.proposed_fine_yuan != fine and case.status == CaseStatus.NOTIFIED.value and fine > case.proposed_fine_yuan:
-        raise ValidationFailed("决定罚款高于告知的拟处罚款，须重新告知（不得因申辩加重处罚，行政处罚法第四十五条）")
+        raise ValidationFailed(
+            "决定罚款高于告知的拟处罚款，须重新告知（不得因申辩加重处罚，行政处罚法第四十五条）",
+            en="The decided fine is higher than the proposed fine in the notice; serve a new notice of intended penalty "
+            "(a defence must not lead to a heavier penalty, Administrative Penalty Law, Article 45)",
+        )
     case.fine_yuan = fine
 
 
@@ -591,6 +613,12 @@ def _zh(s: CaseStatus) -> str:
     from zhifa.cases.model import STATUS_LABELS_ZH
 
     return STATUS_LABELS_ZH[s]
+
+
+def _en(s: CaseStatus) -> str:
+    from zhifa.cases.model import STATUS_LABELS_EN
+
+    return STATUS_LABELS_EN[s]
 
 
 def amount_due_fen(session: Session, case: Case, on: date) -> int:
@@ -632,6 +660,7 @@ def set_flags(
 # ---------------------------------------------------------------- party (portal)
 
 PORTAL_NOT_FOUND = "车牌号或案件查询码不正确"
+PORTAL_NOT_FOUND_EN = "Wrong plate number or case code"
 
 
 def party_actor(case: Case) -> Actor:
@@ -643,28 +672,28 @@ def portal_find(session: Session, *, plate: str, case_code: str) -> Case:
     plate_n = (plate or "").strip().upper()
     code_n = (case_code or "").strip().upper()
     if not plate_n or not code_n:
-        raise NotFound(PORTAL_NOT_FOUND)
+        raise NotFound(PORTAL_NOT_FOUND, en=PORTAL_NOT_FOUND_EN)
     case = session.execute(select(Case).where(Case.case_code == code_n)).scalar_one_or_none()
     if case is None or case.plate != plate_n:
-        raise NotFound(PORTAL_NOT_FOUND)
+        raise NotFound(PORTAL_NOT_FOUND, en=PORTAL_NOT_FOUND_EN)
     return case
 
 
 def submit_statement(session: Session, *, case: Case, kind: str, text: str, now: datetime) -> CaseStatement:
     """A party's statement/defence (行政处罚法 Art. 45) or hearing request (Art. 64), within the window."""
     if kind not in {"statement", "defence", "hearing_request"}:
-        raise ValidationFailed("提交类型不正确")
+        raise ValidationFailed("提交类型不正确", en="Invalid type of submission")
     if case.status != CaseStatus.NOTIFIED.value:
-        raise IllegalTransition("本案当前不在陈述申辩阶段")
+        raise IllegalTransition("本案当前不在陈述申辩阶段", en="This case is not at the statement and defence stage")
     today = _day(now)
     if case.defence_due is None or today > case.defence_due:
-        raise ValidationFailed(f"陈述申辩期限已于 {case.defence_due} 届满")
+        raise ValidationFailed(f"陈述申辩期限已于 {case.defence_due} 届满", en=f"The time limit for statement and defence expired on {case.defence_due}")
     if kind == "hearing_request" and not hearing_right_for(session, case):
-        raise ValidationFailed("本案拟处罚款未达到听证标准，不适用听证程序")
+        raise ValidationFailed("本案拟处罚款未达到听证标准，不适用听证程序", en="The proposed fine is below the threshold for a hearing; the hearing procedure does not apply")
     if kind != "hearing_request" and not text.strip():
-        raise ValidationFailed("请填写陈述申辩内容")
+        raise ValidationFailed("请填写陈述申辩内容", en="Enter your statement and defence")
     if len(text) > 5000:
-        raise ValidationFailed("内容过长（不超过5000字）")
+        raise ValidationFailed("内容过长（不超过5000字）", en="The text is too long (at most 5000 characters)")
     st = CaseStatement(statement_id=new_id()[:24], case_id=case.case_id, kind=kind, text=text.strip(), channel="portal", submitted_at=now)
     session.add(st)
     before = {"hearing_requested": case.hearing_requested}
@@ -693,7 +722,7 @@ def add_evidence(
     require_role(actor, Role.OFFICER)
     case = access_case(session, actor, case_id)
     if not content:
-        raise ValidationFailed("证据文件为空")
+        raise ValidationFailed("证据文件为空", en="The evidence file is empty")
     digest = hashlib.sha256(content).hexdigest()
     path = evidence_dir / digest[:2] / digest
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -743,25 +772,25 @@ def apply_exemption(
     require_role(actor, Role.OFFICER)
     case = access_case(session, actor, case_id)
     if case.status not in (CaseStatus.REGISTERED.value, CaseStatus.INVESTIGATING.value, CaseStatus.NOTIFIED.value):
-        raise IllegalTransition("案件已作出决定，不能再适用免罚或从轻清单")
+        raise IllegalTransition("案件已作出决定，不能再适用免罚或从轻清单", en="A penalty decision has been made; the exemption or mitigation list can no longer be applied")
     if case.exemption_code:
-        raise Conflict("本案已适用清单事项")
+        raise Conflict("本案已适用清单事项", en="A list item has already been applied to this case")
     if not reason.strip():
-        raise ValidationFailed("适用免罚或从轻清单须写明理由")
+        raise ValidationFailed("适用免罚或从轻清单须写明理由", en="Applying the exemption or mitigation list requires a reason")
     rs, items = exemptions_on(session, case.act_on)
     item = items.get(item_code)
     if item is None:
-        raise ValidationFailed(f"清单事项 {item_code} 不在 {rs.version} 版清单中")
+        raise ValidationFailed(f"清单事项 {item_code} 不在 {rs.version} 版清单中", en=f"List item {item_code} is not in version {rs.version} of the list")
     ans = {k: bool(v) for k, v in answers.items()}
     if ans.get("first_offence") and prior_penalties(session, case) > 0:
-        raise ValidationFailed("当事人或车辆此前已有处罚记录，不属于初次违法")
+        raise ValidationFailed("当事人或车辆此前已有处罚记录，不属于初次违法", en="The party or the vehicle has been penalised before; this is not a first violation")
     check = rules.evaluate_exemption(item, ans, catalogue_code=case.catalogue_code)
     if not check.eligible:
         labels = rs.payload.get("conditions", {})
         if "catalogue_code" in check.failed:
-            raise ValidationFailed(f"清单事项“{item.title}”不适用于本案违法行为")
+            raise ValidationFailed(f"清单事项“{item.title}”不适用于本案违法行为", en=f"List item “{item.title}” does not apply to the violation in this case")
         names = [labels.get(c, c) for c in (*check.failed, *check.missing)]
-        raise ValidationFailed(f"不符合清单事项“{item.title}”的条件：{'、'.join(names)}")
+        raise ValidationFailed(f"不符合清单事项“{item.title}”的条件：{'、'.join(names)}", en=f"The conditions of list item “{item.title}” are not met: {', '.join(names)}")
     before = snapshot(case)
     fine_before = case.proposed_fine_yuan
     fine_after = 0 if item.effect == "no_penalty" else rules.reduced_fine(fine_before, item.reduction_percent)
@@ -979,12 +1008,12 @@ def create_payment_order(session: Session, *, case: Case, provider: Any, now: da
     from zhifa.cases.orm import Payment
 
     if case.status not in OPEN_FOR_PAYMENT:
-        raise IllegalTransition("本案当前不在缴款阶段")
+        raise IllegalTransition("本案当前不在缴款阶段", en="This case is not at the payment stage")
     if case.paid_fen > 0:
-        raise Conflict("罚款已缴纳")
+        raise Conflict("罚款已缴纳", en="The fine has already been paid")
     amount = amount_due_fen(session, case, _day(now))
     if amount <= 0:
-        raise ValidationFailed("本案无需缴款")
+        raise ValidationFailed("本案无需缴款", en="Nothing is due for this case")
     pending = session.execute(
         select(Payment).where(Payment.case_id == case.case_id, Payment.status == "pending", Payment.amount_fen == amount)
     ).scalars().first()
@@ -1007,19 +1036,19 @@ def _apply_callback(session: Session, *, data: Any, provider: Any, body: bytes, 
     from zhifa.shared.access import SYSTEM
 
     if session.get(AcceptedNonce, data.nonce) is not None:
-        raise PaymentRejected("支付回调重复（重放），已拒绝")
+        raise PaymentRejected("支付回调重复（重放），已拒绝", en="Duplicate payment callback (replay); refused")
     pay = session.get(Payment, data.order_no)
     if pay is None or pay.provider != provider.name:
-        raise PaymentRejected("支付订单不存在")
+        raise PaymentRejected("支付订单不存在", en="Payment order not found")
     if pay.status == "paid":
-        raise PaymentRejected("订单已支付，重复回调已拒绝")
+        raise PaymentRejected("订单已支付，重复回调已拒绝", en="The order is already paid; the repeated callback was refused")
     if session.execute(select(Payment.order_no).where(Payment.txn_id == data.txn_id)).first():
-        raise PaymentRejected("交易流水号已使用")
+        raise PaymentRejected("交易流水号已使用", en="The transaction number has already been used")
     if data.amount_fen != pay.amount_fen:
-        raise PaymentRejected(f"支付金额 {data.amount_fen} 分与订单金额 {pay.amount_fen} 分不符")
+        raise PaymentRejected(f"支付金额 {data.amount_fen} 分与订单金额 {pay.amount_fen} 分不符", en=f"The amount paid, {data.amount_fen} fen, does not match the order amount of {pay.amount_fen} fen")
     case = session.get(Case, pay.case_id)
     if case is None or case.status not in OPEN_FOR_PAYMENT or case.paid_fen > 0:
-        raise PaymentRejected("案件当前不能入账")
+        raise PaymentRejected("案件当前不能入账", en="The case cannot take a payment now")
     session.add(AcceptedNonce(nonce=data.nonce, received_at=now))
     pay.status = "paid"
     pay.txn_id = data.txn_id
@@ -1069,4 +1098,4 @@ def receive_payment_callback(db: Any, *, provider: Any, body: bytes, headers: Ma
                          object_id=getattr(data, "order_no", None) or "unknown", after={"reason": reason}, reason=reason, now=now)
         if isinstance(exc, ZhifaError):
             raise
-        raise PaymentRejected(reason) from exc
+        raise PaymentRejected(reason, en="Duplicate payment callback (concurrent); refused") from exc

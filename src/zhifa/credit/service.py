@@ -163,8 +163,8 @@ def _registry(session: Session) -> tuple[dict[tuple[str, str], Any], dict[str, A
 def access_listing(session: Session, actor: Actor, listing_id: str) -> CreditListing:
     row = session.get(CreditListing, listing_id)
     if row is None:
-        raise NotFound("失信记录不存在")
-    check_visible(actor, row.unit_code, "失信记录")
+        raise NotFound("失信记录不存在", en="Dishonesty listing not found")
+    check_visible(actor, row.unit_code, "失信记录", what_en="Dishonesty listing")
     return row
 
 
@@ -173,7 +173,7 @@ def publish(session: Session, *, actor: Actor, listing_id: str, now: datetime) -
     require_role(actor, Role.ANALYST, Role.SUPERVISOR)
     row = access_listing(session, actor, listing_id)
     if row.status != "pending":
-        raise ValidationFailed("只有待公布的记录可以公布")
+        raise ValidationFailed("只有待公布的记录可以公布", en="Only listings awaiting publication can be published")
     crit = ruleset_for(now.astimezone(TZ).date()).credit
     today = now.astimezone(TZ).date()
     row.published_on = today
@@ -253,7 +253,7 @@ def export(session: Session, *, actor: Actor, fmt: str = "csv", status: str | No
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1)
     if fmt != "csv":
-        raise ValidationFailed("导出格式须为 csv 或 json")
+        raise ValidationFailed("导出格式须为 csv 或 json", en="The export format must be csv or json")
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(EXPORT_COLUMNS))
     w.writeheader()
@@ -265,10 +265,10 @@ def party_view(session: Session, *, actor: Actor, subject_id: str) -> list[dict[
     """A party sees its own listings and the violations behind them (actor.extra['subjects'])."""
     if actor.role == Role.PARTY:
         if subject_id not in set(actor.extra.get("subjects", ())):
-            raise NotFound("失信记录不存在")
+            raise NotFound("失信记录不存在", en="Dishonesty listing not found")
         stmt = select(CreditListing).where(CreditListing.subject_id == subject_id)
     elif actor.role == Role.PUBLIC:
-        raise PermissionDenied("无权查看")
+        raise PermissionDenied("无权查看", en="You are not allowed to view this")
     else:
         stmt = scope(select(CreditListing), actor, CreditListing.unit_code).where(CreditListing.subject_id == subject_id)
     out = []

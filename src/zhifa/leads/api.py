@@ -74,6 +74,6 @@ def api_trajectory(
     try:
         d = date.fromisoformat(day)
     except ValueError:
-        raise ValidationFailed("日期格式无效（应为 YYYY-MM-DD）") from None
+        raise ValidationFailed("日期格式无效（应为 YYYY-MM-DD）", en="Invalid date (expected YYYY-MM-DD)") from None
     lake = get_container(request).settings.lake_dir
     return queries.trajectory(s, lake_dir=lake, plate=plate, plate_color=color, day=d).as_json()

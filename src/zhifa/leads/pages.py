@@ -111,7 +111,7 @@ def lead_review(
     except (ValidationFailed, ZhifaError) as exc:
         if exc.http_status == 404:
             raise
-        return render(request, "leads/detail.html", _detail_ctx(request, s, actor, lead_id, "", exc.message),
+        return render(request, "leads/detail.html", _detail_ctx(request, s, actor, lead_id, "", exc.text(get_lang(request))),
                       status=exc.http_status)
     lang = get_lang(request)
     msg = (translate(f"leads.msg.{follow_up}", lang, ref=opened) if follow_up in ("case", "watch")

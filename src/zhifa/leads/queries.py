@@ -72,7 +72,7 @@ def trajectory(session: Session, *, lake_dir: Path, plate: str, plate_color: str
 
     plate = (plate or "").strip().upper()
     if not plate:
-        raise ValidationFailed("请输入车牌号")
+        raise ValidationFailed("请输入车牌号", en="Enter a plate number")
     out = Trajectory(plate=plate, plate_color=plate_color, day=day)
     con = connect("duckdb")
     try:
@@ -124,20 +124,20 @@ def review_with_follow_up(
     Returns the lead and the id of what was opened (case id or watch entry id).
     """
     if follow_up not in {"none", "case", "watch"}:
-        raise ValidationFailed("后续处置只能是 不处置 / 立案 / 布控")
+        raise ValidationFailed("后续处置只能是 不处置 / 立案 / 布控", en="The follow-up must be none, open a case or watch-list")
     if decision != "confirmed" and follow_up != "none":
-        raise ValidationFailed("只有确认的线索才能立案或布控")
+        raise ValidationFailed("只有确认的线索才能立案或布控", en="Only a confirmed lead can be turned into a case or watch-listed")
     lead = review_lead(session, actor=actor, lead_id=lead_id, decision=decision, reason=reason, now=now)
     if follow_up == "case":
         try:
             from zhifa.cases.service import open_case_from_lead
         except ImportError as exc:  # pragma: no cover - the cases slice is part of the platform
-            raise ValidationFailed("案件模块不可用") from exc
+            raise ValidationFailed("案件模块不可用", en="The case module is not available") from exc
         code = CATALOGUE_FOR_RULE.get(lead.rule)
         if code is None:
-            raise ValidationFailed("该类线索没有对应的违法行为事项，不能直接立案")
+            raise ValidationFailed("该类线索没有对应的违法行为事项，不能直接立案", en="This kind of lead has no matching violation in the catalogue; a case cannot be opened from it directly")
         if not (party_name or "").strip():
-            raise ValidationFailed("立案须填写当事人")
+            raise ValidationFailed("立案须填写当事人", en="Opening a case requires the party")
         case = open_case_from_lead(
             session, actor=actor, lead=lead, catalogue_code=code, proposed_fine_yuan=int(proposed_fine_yuan or 0),
             facts=lead.explanation, party_name=party_name.strip(), party_kind=party_kind, now=now,  # type: ignore[union-attr]
@@ -145,7 +145,7 @@ def review_with_follow_up(
         return lead, str(case.case_id)
     if follow_up == "watch":
         if not lead.plate or not lead.plate_color:
-            raise ValidationFailed("该线索没有车辆，不能布控")
+            raise ValidationFailed("该线索没有车辆，不能布控", en="This lead has no vehicle and cannot be watch-listed")
         from datetime import timedelta
 
         from zhifa.interception.service import add_watch_entry

@@ -80,8 +80,8 @@ def store_leads(
 def access_lead(session: Session, actor: Actor, lead_id: str) -> Lead:
     lead = session.get(Lead, lead_id)
     if lead is None:
-        raise NotFound("线索不存在")
-    check_visible(actor, lead.unit_code, "线索")
+        raise NotFound("线索不存在", en="Lead not found")
+    check_visible(actor, lead.unit_code, "线索", what_en="Lead")
     return lead
 
 
@@ -131,9 +131,9 @@ def review_lead(
     target = LeadStatus(decision)
     current = LeadStatus(lead.status)
     if target not in TRANSITIONS[current]:
-        raise IllegalTransition(f"线索状态为 {current.value}，不能改为 {target.value}")
+        raise IllegalTransition(f"线索状态为 {current.value}，不能改为 {target.value}", en=f"The lead is {current.value} and cannot be changed to {target.value}")
     if target is LeadStatus.REJECTED and not (reason or "").strip():
-        raise ValidationFailed("驳回线索须填写理由")
+        raise ValidationFailed("驳回线索须填写理由", en="Rejecting a lead requires a reason")
     before = {"status": lead.status}
     lead.status = target.value
     lead.review_reason = (reason or "").strip() or None

@@ -43,13 +43,13 @@ def hold(session: Session, *, actor: Actor, plate: str, plate_color: str, statio
     p = plates.normalise(plate)
     why = plates.validate(p, plate_color)
     if why:
-        raise ValidationFailed(why)
+        raise ValidationFailed(why, en=f"Invalid plate number: {why}")
     station = session.get(Site, station_id)
     if station is None or station.kind != "check_station":
-        raise ValidationFailed("须为超限检测站")
-    check_visible(actor, station.unit_code, "检测站")
+        raise ValidationFailed("须为超限检测站", en="The site must be an overload check station")
+    check_visible(actor, station.unit_code, "检测站", what_en="Check station")
     if not (reason or "").strip():
-        raise ValidationFailed("须填写滞留原因")
+        raise ValidationFailed("须填写滞留原因", en="Enter the reason for holding the vehicle")
     rule = holding_rule(now.date())
     h = HeldVehicle(held_id=new_id()[:24], plate=p, plate_color=plate_color, station_id=station_id,
                     unit_code=station.unit_code, reason=reason.strip()[:2000], held_at=now,
@@ -77,12 +77,12 @@ def clear(session: Session, *, actor: Actor, held_id: str, service_note: str, no
     require_role(actor, Role.OFFICER)
     h = session.get(HeldVehicle, held_id)
     if h is None:
-        raise NotFound("滞留车辆不存在")
-    check_visible(actor, h.unit_code, "滞留车辆")
+        raise NotFound("滞留车辆不存在", en="Held vehicle not found")
+    check_visible(actor, h.unit_code, "滞留车辆", what_en="Held vehicle")
     if h.status != "held":
-        raise IllegalTransition("该车辆已清理")
+        raise IllegalTransition("该车辆已清理", en="This vehicle has already been cleared")
     if not (service_note or "").strip():
-        raise ValidationFailed("须记录处理及服务情况")
+        raise ValidationFailed("须记录处理及服务情况", en="Record how the vehicle was handled and the service given")
     h.overdue = h.overdue or now > h.deadline
     h.status, h.cleared_at, h.cleared_by = "cleared", now, actor.username
     h.service_note = service_note.strip()[:2000]

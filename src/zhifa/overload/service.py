@@ -647,7 +647,7 @@ def entry_overload_rate(session: Session, *, actor: Actor, month: str, by: str =
         y, mo = (int(p) for p in month.split("-"))
         first = date(y, mo, 1)
     except ValueError as e:
-        raise ValidationFailed("月份格式应为 YYYY-MM") from e
+        raise ValidationFailed("月份格式应为 YYYY-MM", en="The month must be given as YYYY-MM") from e
     nxt = date(y + (mo == 12), mo % 12 + 1, 1)
     E = EntryWeighStat
     stmt = scope(select(E), actor, E.unit_code).where(E.day >= first, E.day < nxt)
@@ -747,9 +747,9 @@ def review(
     """Confirm (→ case with the proposed penalty, notice PDF to the party) or reject with a reason."""
     lead = access_lead(session, actor, lead_id)
     if lead.rule not in OVERLOAD_RULES:
-        raise NotFound("超限线索不存在")
+        raise NotFound("超限线索不存在", en="Overload lead not found")
     if decision == LeadStatus.CONFIRMED and lead.rule == RULE_UNIDENTIFIED:
-        raise ValidationFailed("号牌未识别的线索须先补录号牌，不能直接确认")
+        raise ValidationFailed("号牌未识别的线索须先补录号牌，不能直接确认", en="The plate of this lead was not recognised; enter the plate before confirming the lead")
     lead = review_lead(session, actor=actor, lead_id=lead_id, decision=decision, reason=reason, now=now)
     if lead.status != LeadStatus.CONFIRMED:
         return ReviewResult(lead, None, None)
@@ -806,8 +806,8 @@ def issue_notice(
 def access_notice(session: Session, actor: Actor, notice_id: str) -> OverloadNotice:
     n = session.get(OverloadNotice, notice_id)
     if n is None:
-        raise NotFound("告知书不存在")
-    check_visible(actor, n.unit_code, "告知书")
+        raise NotFound("告知书不存在", en="Notice of intended penalty not found")
+    check_visible(actor, n.unit_code, "告知书", what_en="Notice of intended penalty")
     return n
 
 
@@ -833,7 +833,7 @@ class EvidenceView:
 def lead_evidence(session: Session, *, actor: Actor, lead_id: str) -> EvidenceView:
     lead = access_lead(session, actor, lead_id)
     if lead.rule not in OVERLOAD_RULES:
-        raise NotFound("超限线索不存在")
+        raise NotFound("超限线索不存在", en="Overload lead not found")
     bundle = lead.evidence or {}
     parts = bundle.get("parts") or []
     keys = [(p.get("source"), (p.get("record") or {}).get("record_id")) for p in parts]
@@ -1006,16 +1006,16 @@ def close_trace_task(
     require_role(actor, Role.OFFICER, Role.ANALYST)
     t = session.get(TraceBackTask, task_id)
     if t is None:
-        raise NotFound("倒查任务不存在")
-    check_visible(actor, t.unit_code, "倒查任务")
+        raise NotFound("倒查任务不存在", en="Trace-back task not found")
+    check_visible(actor, t.unit_code, "倒查任务", what_en="Trace-back task")
     if t.status != "open":
-        raise ValidationFailed("倒查任务已办结")
+        raise ValidationFailed("倒查任务已办结", en="The trace-back task is already closed")
     if outcome not in TRACE_OUTCOMES:
-        raise ValidationFailed("处理结果须为责令整改、行政处罚或未发现违法")
+        raise ValidationFailed("处理结果须为责令整改、行政处罚或未发现违法", en="The outcome must be a rectification order, an administrative penalty or no violation found")
     if not (note or "").strip():
-        raise ValidationFailed("须填写处理情况")
+        raise ValidationFailed("须填写处理情况", en="Describe how the task was handled")
     if outcome == "penalty" and not fine_yuan:
-        raise ValidationFailed("行政处罚须填写罚款金额")
+        raise ValidationFailed("行政处罚须填写罚款金额", en="An administrative penalty requires the amount of the fine")
     before = {"status": t.status}
     t.status, t.outcome, t.outcome_note, t.fine_yuan = "closed", outcome, note.strip(), fine_yuan
     t.closed_at, t.closed_by = now, actor.username

@@ -48,8 +48,8 @@ def detect_format(path: Path) -> str:
     return "csv"
 
 
-def _fail(path: Path, text: str) -> ValidationFailed:
-    return ValidationFailed(f"文件 {path.name}：{text}")
+def _fail(path: Path, text: str, en: str) -> ValidationFailed:
+    return ValidationFailed(f"文件 {path.name}：{text}", en=f"File {path.name}: {en}")
 
 
 def _check_utf8(path: Path, data: bytes, header: list[str] | None = None) -> None:
@@ -64,25 +64,33 @@ def _check_utf8(path: Path, data: bytes, header: list[str] | None = None) -> Non
             header = next(csv.reader([first]), [])
         col = header[col_idx] if 0 <= col_idx < len(header) else f"第{col_idx + 1}列"
         where = "表头" if line == 1 else f"第 {line - 1} 行数据（文件第 {line} 行）"
+        where_en = "the header" if line == 1 else f"data row {line - 1} (line {line} of the file)"
+        col_en = header[col_idx] if 0 <= col_idx < len(header) else f"column {col_idx + 1}"
         raise _fail(
             path,
             f"{where}、列 {col} 不是 UTF-8 编码（第 {e.start} 字节），可能是 GBK 或 Latin-1；请转换为 UTF-8 后重新导入",
+            f"{where_en}, column {col_en} is not UTF-8 (byte {e.start}), perhaps GBK or Latin-1; "
+            "convert the file to UTF-8 and import it again",
         ) from None
 
 
-def _locate_csv_problem(path: Path, text: str, header: list[str]) -> str:
-    """Find the first row whose field count differs from the header (error path only)."""
+def _locate_csv_problem(path: Path, text: str, header: list[str]) -> tuple[str, str] | None:
+    """The first row whose field count differs from the header, in Chinese and English (error path
+    only); None when no row can be named."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         next(reader)
         for i, row in enumerate(reader, start=1):
             if len(row) > len(header):
-                return f"第 {i} 行数据有 {len(row)} 个字段，多于表头的 {len(header)} 列（多出的列在 {header[-1]} 之后）"
+                return (f"第 {i} 行数据有 {len(row)} 个字段，多于表头的 {len(header)} 列（多出的列在 {header[-1]} 之后）",
+                        f"data row {i} has {len(row)} fields, more than the {len(header)} columns of the header "
+                        f"(the extra fields come after {header[-1]})")
             if 0 < len(row) < len(header):
-                return f"第 {i} 行数据只有 {len(row)} 个字段，缺少列 {header[len(row)]}"
+                return (f"第 {i} 行数据只有 {len(row)} 个字段，缺少列 {header[len(row)]}",
+                        f"data row {i} has only {len(row)} fields; column {header[len(row)]} is missing")
     except csv.Error as e:
-        return f"第 {reader.line_num - 1} 行数据格式错误（{e}）"
-    return "内容无法解析"
+        return f"第 {reader.line_num - 1} 行数据格式错误（{e}）", f"data row {reader.line_num - 1} is malformed ({e})"
+    return None
 
 
 def read_csv(path: Path) -> pl.DataFrame:
@@ -90,7 +98,7 @@ def read_csv(path: Path) -> pl.DataFrame:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data[:4096].strip() and not data.strip():
-        raise _fail(path, "文件为空，没有表头")
+        raise _fail(path, "文件为空，没有表头", "the file is empty, with no header")
     end = data.find(b"\n")
     first_bytes = data if end < 0 else data[:end]
     _check_utf8(path, first_bytes, header=[])
@@ -100,10 +108,11 @@ def read_csv(path: Path) -> pl.DataFrame:
     except Exception as e:  # polars reports byte offsets; name the row and column instead
         _check_utf8(path, data, header)  # polars refuses invalid UTF-8: say where it is
         text = data.decode("utf-8")
-        where = _locate_csv_problem(path, text, header)
-        if where == "内容无法解析":
-            where += f"（{str(e).splitlines()[0][:160]}）"
-        raise _fail(path, where) from None
+        found = _locate_csv_problem(path, text, header)
+        if found is None:
+            detail = str(e).splitlines()[0][:160]
+            found = f"内容无法解析（{detail}）", f"the content cannot be parsed ({detail})"
+        raise _fail(path, *found) from None
     frame = frame.rename({c: c.strip() for c in frame.columns})
     # a file cut off in the middle of its last line: fewer fields than the header
     if frame.height and not data.endswith((b"\n", b"\r")):
@@ -114,7 +123,8 @@ def read_csv(path: Path) -> pl.DataFrame:
             fields = []
         if len(fields) < len(header):
             missing = header[len(fields)] if len(fields) < len(header) else ""
-            raise _fail(path, f"第 {frame.height} 行数据不完整（文件可能被截断），缺少列 {missing}")
+            raise _fail(path, f"第 {frame.height} 行数据不完整（文件可能被截断），缺少列 {missing}",
+                        f"data row {frame.height} is incomplete (the file may be cut off); column {missing} is missing")
     return frame
 
 
@@ -122,8 +132,10 @@ def read_parquet(path: Path) -> pl.DataFrame:
     try:
         return _nested_to_json(pl.read_parquet(path))
     except Exception as e:
+        detail = str(e).splitlines()[0][:200]
         raise _fail(
-            path, f"不是完整的 Parquet 文件（可能被截断或损坏）：{str(e).splitlines()[0][:200]}"
+            path, f"不是完整的 Parquet 文件（可能被截断或损坏）：{detail}",
+            f"not a complete Parquet file (it may be cut off or damaged): {detail}",
         ) from None
 
 
@@ -143,7 +155,7 @@ def read_jsonl(path: Path) -> pl.DataFrame:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data.strip():
-        raise _fail(path, "文件为空")
+        raise _fail(path, "文件为空", "the file is empty")
     _check_utf8(path, data, header=[])
     try:
         frame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
@@ -159,10 +171,11 @@ def read_jsonl(path: Path) -> pl.DataFrame:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             raise _fail(
-                path, f"第 {i} 行不是有效的 JSON（第 {e.colno} 个字符：{e.msg}），文件可能被截断或损坏"
+                path, f"第 {i} 行不是有效的 JSON（第 {e.colno} 个字符：{e.msg}），文件可能被截断或损坏",
+                f"line {i} is not valid JSON (character {e.colno}: {e.msg}); the file may be cut off or damaged",
             ) from None
         if not isinstance(obj, dict):
-            raise _fail(path, f"第 {i} 行不是 JSON 对象")
+            raise _fail(path, f"第 {i} 行不是 JSON 对象", f"line {i} is not a JSON object")
         rows.append(
             {
                 k: (None if v is None else v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
@@ -180,14 +193,15 @@ def read_jsonl(path: Path) -> pl.DataFrame:
 def read_file(path: Path, fmt: str | None = None) -> RawFile:
     path = Path(path)
     if not path.is_file():
-        raise ValidationFailed(f"文件 {path} 不存在")
+        raise ValidationFailed(f"文件 {path} 不存在", en=f"File {path} does not exist")
     fmt = fmt or detect_format(path)
     reader = {"csv": read_csv, "parquet": read_parquet, "jsonl": read_jsonl}.get(fmt)
     if reader is None:
-        raise _fail(path, f"不支持的格式 {fmt}（支持 CSV、Parquet、JSON lines）")
+        raise _fail(path, f"不支持的格式 {fmt}（支持 CSV、Parquet、JSON lines）",
+                    f"unsupported format {fmt} (CSV, Parquet and JSON lines are supported)")
     frame = reader(path)
     if len(set(frame.columns)) != len(frame.columns):
-        raise _fail(path, "表头有重复的列名")
+        raise _fail(path, "表头有重复的列名", "the header repeats a column name")
     if ROW_NO in frame.columns:
         frame = frame.drop(ROW_NO)
     return RawFile(path=path, fmt=fmt, frame=frame.with_row_index(ROW_NO, offset=1))
@@ -199,16 +213,18 @@ def match_spec(raw: RawFile, specs: list[TableSpec], table: str | None = None) -
     if table is not None:
         chosen = [s for s in specs if s.name == table]
         if not chosen:
-            raise ValidationFailed(f"未知的表 {table}（可选：{', '.join(s.name for s in specs)}）")
+            names = ", ".join(s.name for s in specs)
+            raise ValidationFailed(f"未知的表 {table}（可选：{names}）", en=f"Unknown table {table} (choose from: {names})")
         spec = identify(cols, chosen)
         if spec is None:
             _, missing, extra = closest(cols, chosen)
-            raise _fail(raw.path, _columns_message(table, missing, extra))
+            raise _fail(raw.path, _columns_message(table, missing, extra), _columns_message_en(table, missing, extra))
         return spec
     spec = identify(cols, specs)
     if spec is None:
         best, missing, extra = closest(cols, specs)
-        raise _fail(raw.path, "列与任何表都不一致；最接近 " + _columns_message(best.name, missing, extra))
+        raise _fail(raw.path, "列与任何表都不一致；最接近 " + _columns_message(best.name, missing, extra),
+                    "the columns match no table; the closest is " + _columns_message_en(best.name, missing, extra))
     return spec
 
 
@@ -219,3 +235,12 @@ def _columns_message(table: str, missing: set[str], extra: set[str]) -> str:
     if extra:
         parts.append("多出列 " + "、".join(sorted(extra)))
     return "，".join(parts)
+
+
+def _columns_message_en(table: str, missing: set[str], extra: set[str]) -> str:
+    parts = [f"table {table}"]
+    if missing:
+        parts.append("missing columns " + ", ".join(sorted(missing)))
+    if extra:
+        parts.append("extra columns " + ", ".join(sorted(extra)))
+    return ", ".join(parts)

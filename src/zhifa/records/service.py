@@ -151,7 +151,8 @@ def _dispatch(session: Session, spec: TableSpec, raw: RawFile, *, actor: Actor, 
         fn = getattr(importlib.import_module(module), fn_name, None)
     if fn is None:
         raise ValidationFailed(
-            f"文件 {raw.path.name}：{spec.label_zh}（{spec.name}）的导入功能尚未提供，文件未导入"
+            f"文件 {raw.path.name}：{spec.label_zh}（{spec.name}）的导入功能尚未提供，文件未导入",
+            en=f"File {raw.path.name}: importing {spec.name} files is not available yet; the file was not imported",
         )
     kwargs: dict[str, Any] = {}
     if "partial" in inspect.signature(fn).parameters:
