@@ -4,17 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from zhifa.config import Settings
 from zhifa.db.registry import load_all_models
 from zhifa.db.session import Database
 from zhifa.shared.clock import Clock, ShiftedClock, SystemClock
+from zhifa.shared.ratelimit import RateLimiter, RedisSlidingWindowLimiter, SlidingWindowLimiter
 
 
 @dataclass
 class Container:
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
+
+    limiters: dict[str, Any] = field(default_factory=dict)
+
+    def limiter(self, name: str, limit: int, window_s: float) -> RateLimiter:
+        """The rate limiter `name` of this process (made once): in Redis when `rate_limit_backend=redis`,
+        so that every server process counts against the same window; else in the process."""
+        lim = self.limiters.get(name)
+        if lim is None:
+            if self.settings.rate_limit_backend == "redis":
+                lim = RedisSlidingWindowLimiter.connect(self.settings.redis_url, name, limit, window_s)
+            else:
+                lim = SlidingWindowLimiter(limit, window_s)
+            self.limiters[name] = lim
+        return lim
 
     @cached_property
     def db(self) -> Database:

@@ -28,9 +28,19 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_rate_limit_per_minute: int = 20
+    rate_limit_backend: str = Field(
+        "memory", description="memory (per process) | redis (shared by all server processes, at redis_url)"
+    )
     clock_start: datetime | None = Field(
         None, description="demo/replay: the clock starts at this instant and runs on (e.g. the day after a simulation)"
     )
+
+    @field_validator("rate_limit_backend")
+    @classmethod
+    def _backend_known(cls, v: str) -> str:
+        if v not in {"memory", "redis"}:
+            raise ValueError("rate_limit_backend must be memory or redis")
+        return v
 
     @field_validator("engine")
     @classmethod

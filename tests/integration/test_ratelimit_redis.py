@@ -1,0 +1,40 @@
+"""The shared rate limit: every process counts against one window in Redis; without Redis, in the process."""
+
+from __future__ import annotations
+
+import uuid
+
+import redis
+
+from zhifa.bootstrap import build
+from zhifa.config import Settings
+from zhifa.shared.ratelimit import RedisSlidingWindowLimiter, SlidingWindowLimiter
+
+
+def test_two_processes_share_one_window(redis_url):
+    name = f"t{uuid.uuid4().hex[:8]}"
+    a = RedisSlidingWindowLimiter(redis.Redis.from_url(redis_url), name, limit=3, window_s=60)
+    b = RedisSlidingWindowLimiter(redis.Redis.from_url(redis_url), name, limit=3, window_s=60)  # another worker
+    assert [a.allow("1.2.3.4", 100.0), b.allow("1.2.3.4", 100.0), a.allow("1.2.3.4", 100.0)] == [True] * 3
+    assert b.allow("1.2.3.4", 101.0) is False and a.allow("1.2.3.4", 101.0) is False
+    assert a.allow("5.6.7.8", 101.0) is True  # per address
+    assert b.allow("1.2.3.4", 160.5) is True  # the first events left the window
+    a.reset()
+    assert [a.allow("1.2.3.4", 161.0) for _ in range(3)] == [True] * 3
+
+
+def test_redis_down_falls_back_to_counting_in_the_process_without_asking_it_again():
+    lim = RedisSlidingWindowLimiter.connect("redis://127.0.0.1:1/0", "x", 2, 60)
+    assert lim.allow("k", 1.0) is True  # the connection fails: counted in the process
+    calls = []
+    lim._script = lambda **kw: calls.append(kw)  # Redis is not asked again until RETRY_AFTER_S has passed
+    assert [lim.allow("k", 1.0), lim.allow("k", 1.0)] == [True, False] and calls == []
+
+
+def test_the_container_builds_each_limiter_once_with_the_configured_backend(tmp_path, redis_url):
+    mem = build(Settings(env="test", data_dir=tmp_path / "a", database_url=""))
+    assert isinstance(mem.limiter("portal", 20, 60), SlidingWindowLimiter)
+    assert mem.limiter("portal", 20, 60) is mem.limiter("portal", 20, 60)
+    shared = build(Settings(env="test", data_dir=tmp_path / "b", database_url="", rate_limit_backend="redis",
+                            redis_url=redis_url))
+    assert isinstance(shared.limiter("portal", 20, 60), RedisSlidingWindowLimiter)
