@@ -231,7 +231,10 @@ def test_messages_are_complete_and_labels_match_the_code():
     assert {k: zh for k, (zh, _) in m.REASON_LABELS.items()} == r.REASON_LABELS_ZH
     assert {k: zh for k, (zh, _) in m.DETERMINATION_STATUS_LABELS.items()} == r.STATUS_LABELS_ZH
     assert m.rule_labels("zh") == svc.RULE_LABELS_ZH
-    for table in (m.COLOR_LABELS, m.LEAD_STATUS_LABELS, m.KIND_LABELS, m.KIND_SOURCE_LABELS,
+    from zhifa.leads.model import LEAD_STATUS_LABELS
+    from zhifa.shared.plates import COLOR_SHORT_LABELS
+
+    for table in (COLOR_SHORT_LABELS, LEAD_STATUS_LABELS, m.KIND_LABELS, m.KIND_SOURCE_LABELS,
                   m.DETERMINATION_STATUS_LABELS, m.REASON_LABELS, m.SOURCE_LABELS, m.TRACE_OUTCOME_LABELS):
         assert all(en for _zh, en in table.values())
     assert set(m.HOLDING_RULE_SOURCE_EN) == {x.version for x in held.HOLDING_RULES}

@@ -140,11 +140,6 @@ GLOSS: dict[str, str] = {
 }
 
 
-def labels(table: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
-    """`{code: label}` in the interface language."""
-    return {code: pick(lang, zh, en) for code, (zh, en) in table.items()}
-
-
 def document_kinds(kinds: Mapping[str, tuple[str, str, str]], lang: str) -> dict[str, str]:
     """`{kind: name}` of the case documents in the interface language (the PDFs themselves stay Chinese)."""
     return {k: pick(lang, v[0], DOCUMENT_KIND_EN.get(k, "")) for k, v in kinds.items()}

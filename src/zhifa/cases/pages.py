@@ -22,7 +22,6 @@ from zhifa.cases.messages import (
     TRANSITION_LABELS,
     document_kinds,
     glosser,
-    labels,
 )
 from zhifa.cases.model import CaseStatus, Procedure, allowed_targets
 from zhifa.cases.orm import CaseDocument, Payment
@@ -33,7 +32,7 @@ from zhifa.shared.clock import TZ
 from zhifa.shared.errors import NotFound, ValidationFailed, ZhifaError
 from zhifa.shared.ratelimit import SlidingWindowLimiter
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
-from zhifa.web.i18n import get_lang, translate
+from zhifa.web.i18n import get_lang, labels, translate
 
 router = APIRouter(include_in_schema=False)
 

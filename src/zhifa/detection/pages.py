@@ -5,17 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from zhifa.shared.plates import COLOR_LABELS_ZH
+from zhifa.shared.plates import COLOR_LABELS
 from zhifa.web.deps import StaffActor, add_messages, render
-from zhifa.web.i18n import get_lang, pick
+from zhifa.web.i18n import get_lang, labels
 
 router = APIRouter()
 
-_COLOR_EN = {
-    "blue": "Blue", "yellow": "Yellow", "black": "Black", "white": "White", "green": "Gradient green (new energy)",
-    "yellow_green": "Yellow-green (new energy)", "blue_white": "Blue-white gradient",
-}
-COLOR_LABELS: dict[str, tuple[str, str]] = {k: (zh, _COLOR_EN.get(k, "")) for k, zh in COLOR_LABELS_ZH.items()}
 
 add_messages(
     zh={
@@ -69,5 +64,5 @@ def trajectory_page(request: Request, actor: StaffActor, plate: str = "", color:
     lang = get_lang(request)
     return render(request, "detection/trajectory.html", {
         "plate": plate, "color": color, "day": day,
-        "colors": {k: pick(lang, zh, en) for k, (zh, en) in COLOR_LABELS.items()},
+        "colors": labels(COLOR_LABELS, lang),
     })

@@ -7,26 +7,7 @@ data written by the detectors and stay as they are.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from zhifa.web.i18n import add_messages, pick
-
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "open": ("待研判", "To review"),
-    "confirmed": ("已确认", "Confirmed"),
-    "rejected": ("已驳回", "Rejected"),
-}
-
-# short colour names after the plate (the detail page)
-PLATE_COLOR_LABELS: dict[str, tuple[str, str]] = {
-    "blue": ("蓝", "blue"),
-    "yellow": ("黄", "yellow"),
-    "black": ("黑", "black"),
-    "white": ("白", "white"),
-    "green": ("绿", "green"),
-    "yellow_green": ("黄绿", "yellow-green"),
-    "blue_white": ("蓝白", "blue-white"),
-}
+from zhifa.web.i18n import add_messages
 
 # names of the evidence fields the detectors write
 EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
@@ -54,10 +35,6 @@ EVIDENCE_VALUE_LABELS: dict[str, tuple[str, str]] = {
     "static": ("检测站", "Check station"),
 }
 
-
-def labels(table: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
-    """`{code: label}` in the interface language."""
-    return {code: pick(lang, zh, en) for code, (zh, en) in table.items()}
 
 
 ZH = {

@@ -44,6 +44,12 @@ class LeadDraft:
     rule_version: str | None = None
 
 
+LEAD_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "open": ("待研判", "To review"),
+    "confirmed": ("已确认", "Confirmed"),
+    "rejected": ("已驳回", "Rejected"),
+}
+
 # Every rule code a lead can carry (the simulator's truth kinds and the extra ones), in Chinese and English.
 RULE_LABELS: dict[str, tuple[str, str]] = {
     "overload": ("超限运输", "Overload"),

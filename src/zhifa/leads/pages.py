@@ -9,19 +9,14 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from zhifa.leads import queries
-from zhifa.leads.messages import (
-    EVIDENCE_LABELS,
-    EVIDENCE_VALUE_LABELS,
-    PLATE_COLOR_LABELS,
-    STATUS_LABELS,
-    labels,
-)
-from zhifa.leads.model import RULE_LABELS
+from zhifa.leads.messages import EVIDENCE_LABELS, EVIDENCE_VALUE_LABELS
+from zhifa.leads.model import LEAD_STATUS_LABELS, RULE_LABELS
 from zhifa.leads.service import list_leads
 from zhifa.shared.errors import ValidationFailed, ZhifaError
+from zhifa.shared.plates import COLOR_SHORT_LABELS
 from zhifa.web.auth import unit_tree
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
-from zhifa.web.i18n import get_lang, translate
+from zhifa.web.i18n import get_lang, labels, translate
 
 router = APIRouter()
 
@@ -33,7 +28,7 @@ PAGE = 50
 
 def _labels(lang: str) -> dict[str, Any]:
     """Labels of rule and status codes in the interface language."""
-    return {"rule_label": labels(RULE_LABELS, lang), "status_label": labels(STATUS_LABELS, lang)}
+    return {"rule_label": labels(RULE_LABELS, lang), "status_label": labels(LEAD_STATUS_LABELS, lang)}
 
 
 def _detail_ctx(request: Request, s: Any, actor: Any, lead_id: str, message: str, error: str | None) -> dict[str, Any]:
@@ -43,7 +38,7 @@ def _detail_ctx(request: Request, s: Any, actor: Any, lead_id: str, message: str
         "lead": lead, **_labels(lang), "message": message, "error": error,
         "catalogue": queries.CATALOGUE_FOR_RULE.get(lead.rule),
         "lead_unit_name": unit_tree(get_container(request).db).names.get(lead.unit_code, lead.unit_code),
-        "color_label": labels(PLATE_COLOR_LABELS, lang), "ev_labels": labels(EVIDENCE_LABELS, lang),
+        "color_label": labels(COLOR_SHORT_LABELS, lang), "ev_labels": labels(EVIDENCE_LABELS, lang),
         "ev_values": labels(EVIDENCE_VALUE_LABELS, lang),
     }
 

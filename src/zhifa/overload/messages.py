@@ -1,38 +1,20 @@
 """Interface texts of the overload-control pages (治超), in Chinese (as before) and English.
 
 Registered with `add_messages` when `zhifa.overload.pages` imports this module. Labels of codes are
-`{code: (zh, en)}` maps, turned into `{code: label}` for the interface language by `labels`. Data stays
+`{code: (zh, en)}` maps, turned into `{code: label}` for the interface language by `zhifa.web.i18n.labels`. Data stays
 as it is: lead explanations, site, unit and company names, plates, legal citations. The PDF notice to
 the party (templates/overload/notice.html) is Chinese only and does not use these texts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from zhifa.leads.model import RULE_LABELS
 from zhifa.overload import rules as r
 from zhifa.overload.service import OVERLOAD_RULES
 from zhifa.web.i18n import add_messages, pick
 
-# short plate colour names, shown after the plate
-COLOR_LABELS: dict[str, tuple[str, str]] = {
-    "blue": ("蓝", "blue"),
-    "yellow": ("黄", "yellow"),
-    "black": ("黑", "black"),
-    "white": ("白", "white"),
-    "green": ("绿", "green"),
-    "yellow_green": ("黄绿", "yellow-green"),
-    "blue_white": ("蓝白", "blue-white"),
-}
 # plate colours offered when registering a held vehicle (goods vehicles)
 HELD_COLORS = ("yellow", "yellow_green", "blue")
-
-LEAD_STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "open": ("待研判", "To review"),
-    "confirmed": ("已确认", "Confirmed"),
-    "rejected": ("已驳回", "Rejected"),
-}
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "rigid": ("货车", "Rigid truck"),
@@ -82,10 +64,6 @@ HOLDING_RULE_SOURCE_EN = {
     "held-2021.1": "deadline for vehicles held at overload check stations (platform default, UNVERIFIED, configurable)",
 }
 
-
-def labels(table: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
-    """`{code: label}` in the interface language."""
-    return {code: pick(lang, zh, en) for code, (zh, en) in table.items()}
 
 
 def rule_labels(lang: str) -> dict[str, str]:

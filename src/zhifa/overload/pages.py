@@ -12,25 +12,24 @@ from sqlalchemy import select
 
 from zhifa.credit import rules as cr
 from zhifa.credit import service as credit_service
+from zhifa.leads.model import LEAD_STATUS_LABELS
 from zhifa.overload import service
 from zhifa.overload.messages import (
-    COLOR_LABELS,
     DETERMINATION_STATUS_LABELS,
     HELD_COLORS,
     HOLDING_RULE_SOURCE_EN,
     KIND_LABELS,
     KIND_SOURCE_LABELS,
-    LEAD_STATUS_LABELS,
     REASON_LABELS,
     SOURCE_LABELS,
     TRACE_OUTCOME_LABELS,
-    labels,
     rule_labels,
 )
 from zhifa.overload.orm import OverloadNotice
+from zhifa.shared.plates import COLOR_SHORT_LABELS
 from zhifa.web.auth import unit_tree
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
-from zhifa.web.i18n import get_lang, pick
+from zhifa.web.i18n import get_lang, labels, pick
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,7 +71,7 @@ def leads_page(request: Request, actor: StaffActor, s: DbSession, status: str = 
     return render(request, "overload/leads.html", {
         "rows": rows, "total": total, "page": page, "status": status, "rule": rule,
         "rules": rule_labels(lang), "status_label": labels(LEAD_STATUS_LABELS, lang),
-        "color_label": labels(COLOR_LABELS, lang),
+        "color_label": labels(COLOR_SHORT_LABELS, lang),
     })
 
 
@@ -84,7 +83,7 @@ def lead_detail(request: Request, lead_id: str, actor: StaffActor, s: DbSession)
     lang = get_lang(request)
     return render(request, "overload/lead_detail.html", {
         "lead": lead, "ev": view.bundle, "view": view, "rules": rule_labels(lang),
-        "status_label": labels(LEAD_STATUS_LABELS, lang), "color_label": labels(COLOR_LABELS, lang),
+        "status_label": labels(LEAD_STATUS_LABELS, lang), "color_label": labels(COLOR_SHORT_LABELS, lang),
         "notices": notices, "kind_label": labels(KIND_LABELS, lang),
         "kind_source_label": labels(KIND_SOURCE_LABELS, lang), "money": _money(lang),
         "lead_unit_name": unit_tree(get_container(request).db).names.get(lead.unit_code, lead.unit_code),
@@ -120,7 +119,7 @@ def records_page(request: Request, actor: StaffActor, s: DbSession, site_id: str
         "f": {"site_id": site_id, "city": city, "day_from": day_from, "day_to": day_to, "severity": severity,
               "plate": plate},
         "reason_label": labels(REASON_LABELS, lang), "status_label": labels(DETERMINATION_STATUS_LABELS, lang),
-        "color_label": labels(COLOR_LABELS, lang), "source_label": labels(SOURCE_LABELS, lang),
+        "color_label": labels(COLOR_SHORT_LABELS, lang), "source_label": labels(SOURCE_LABELS, lang),
     })
 
 
@@ -142,7 +141,7 @@ def trucks_100t_page(request: Request, actor: StaffActor, s: DbSession, day_from
     lang = get_lang(request)
     return render(request, "overload/trucks_100t.html", {
         "rows": rows, "points": _project(rows), "day_from": day_from, "day_to": day_to,
-        "color_label": labels(COLOR_LABELS, lang), "source_label": labels(SOURCE_LABELS, lang),
+        "color_label": labels(COLOR_SHORT_LABELS, lang), "source_label": labels(SOURCE_LABELS, lang),
         "unit_names": unit_tree(get_container(request).db).names,
     })
 
@@ -170,7 +169,7 @@ def trace_page(request: Request, actor: StaffActor, s: DbSession, status: str = 
         "rows": rows, "status": status,
         # the outcomes the service accepts, labelled in the interface language
         "outcomes": {k: pick(lang, *TRACE_OUTCOME_LABELS.get(k, (zh, zh))) for k, zh in service.TRACE_OUTCOMES.items()},
-        "by_city": service.trace_counts_by_city(s, actor=actor), "color_label": labels(COLOR_LABELS, lang),
+        "by_city": service.trace_counts_by_city(s, actor=actor), "color_label": labels(COLOR_SHORT_LABELS, lang),
         "money": _money(lang),
     })
 
@@ -215,7 +214,7 @@ def held_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep
                 if actor.can_see_unit(x.unit_code)]
     lang = get_lang(request)
     rule = held.holding_rule(clock.now().date())
-    color_label = labels(COLOR_LABELS, lang)
+    color_label = labels(COLOR_SHORT_LABELS, lang)
     return render(request, "overload/held.html", {
         "rows": held.list_held(s, actor=actor, status=status or None), "status": status, "stations": stations,
         "now": clock.now(), "rule": rule,

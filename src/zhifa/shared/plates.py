@@ -63,6 +63,26 @@ COLOR_LABELS_ZH: dict[str, str] = {
     "yellow_green": "黄绿双拼色",
     "blue_white": "蓝白渐变色",
 }
+COLOR_LABELS_EN: dict[str, str] = {
+    "blue": "Blue",
+    "yellow": "Yellow",
+    "black": "Black",
+    "white": "White",
+    "green": "Gradient green (new energy)",
+    "yellow_green": "Yellow-green (new energy)",
+    "blue_white": "Blue-white gradient",
+}
+COLOR_LABELS: dict[str, tuple[str, str]] = {k: (zh, COLOR_LABELS_EN[k]) for k, zh in COLOR_LABELS_ZH.items()}
+# the short form shown after a plate ("豫A12345 黄")
+COLOR_SHORT_LABELS: dict[str, tuple[str, str]] = {
+    "blue": ("蓝", "blue"),
+    "yellow": ("黄", "yellow"),
+    "black": ("黑", "black"),
+    "white": ("白", "white"),
+    "green": ("绿", "green"),
+    "yellow_green": ("黄绿", "yellow-green"),
+    "blue_white": ("蓝白", "blue-white"),
+}
 _COLOR_ALIASES: dict[str, str] = {
     **{k: k for k in PLATE_COLORS},
     **{str(v): k for k, v in PLATE_COLORS.items()},

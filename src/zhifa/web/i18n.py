@@ -52,6 +52,11 @@ def pick(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" and en else zh
 
 
+def labels(table: Mapping[Any, tuple[str, str]], lang: str) -> dict[Any, str]:
+    """`{code: label}` in the interface language, from a `{code: (zh, en)}` table."""
+    return {code: pick(lang, zh, en) for code, (zh, en) in table.items()}
+
+
 add_messages(
     zh={
         "app.name": "交通运输综合执法综合管理服务平台",
