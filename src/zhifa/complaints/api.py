@@ -34,8 +34,13 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _o311_error(status: int, message: str) -> JSONResponse:
-    return JSONResponse([{"code": status, "description": message}], status_code=status)
+def _o311_error(status: int, message: str, en: str | None = None) -> JSONResponse:
+    """A GeoReport v2 error list; `description` is the Chinese text, `description_en` (an extra field that
+    GeoReport v2 clients ignore) its English text, as `detail` / `detail_en` of the platform's own API."""
+    error: dict[str, Any] = {"code": status, "description": message}
+    if en:
+        error["description_en"] = en
+    return JSONResponse([error], status_code=status)
 
 
 def _o311_status(status: str) -> str:
@@ -73,7 +78,7 @@ def o311_create(
     phone: Annotated[str | None, Form(max_length=20)] = None,
 ) -> Any:
     if not public_limiter(request).allow(client_key(request), time.monotonic()):
-        return _o311_error(429, "提交过于频繁，请稍后再试")
+        return _o311_error(429, "提交过于频繁，请稍后再试", "Too many submissions; please try again later")
     name = "".join(p for p in (last_name, first_name) if p) or None
     sub = service.Submission(
         category=service_code, description=description, lon=long, lat=lat,
@@ -83,7 +88,7 @@ def o311_create(
         c = service.submit(s, sub=sub, photos=[], uploads_dir=get_container(request).settings.data_dir / "uploads",
                            now=clock.now(), channel="open311")
     except ZhifaError as e:
-        return _o311_error(400, e.message)
+        return _o311_error(400, e.message, e.en)
     return [{"service_request_id": c.receipt_code, "service_notice": "已收到，可凭回执码查询进度"}]
 
 
@@ -102,11 +107,11 @@ def _o311_view(view: dict[str, Any]) -> dict[str, Any]:
 @router.get("/open311/v2/requests/{request_id}.json", tags=["open311"], response_model=None)
 def o311_request(request: Request, request_id: str, s: DbSession) -> Any:
     if not public_limiter(request).allow(client_key(request), time.monotonic()):
-        return _o311_error(429, "查询过于频繁，请稍后再试")
+        return _o311_error(429, "查询过于频繁，请稍后再试", "Too many queries; please try again later")
     try:
         return [_o311_view(service.public_view(s, request_id[:16]))]
     except ZhifaError as e:
-        return _o311_error(404, e.message)
+        return _o311_error(404, e.message, e.en)
 
 
 @router.get("/open311/v2/requests.json", tags=["open311"], response_model=None)
@@ -114,9 +119,10 @@ def o311_requests(request: Request, s: DbSession, service_request_id: str = "") 
     """Only the requests whose ids are given (comma-separated, at most 10): reports are not public."""
     ids = [i.strip() for i in service_request_id.split(",") if i.strip()][:10]
     if not ids:
-        return _o311_error(400, "须提供 service_request_id（回执码），不提供举报列表")
+        return _o311_error(400, "须提供 service_request_id（回执码），不提供举报列表",
+                           "service_request_id (the receipt code) is required; reports are not listed")
     if not public_limiter(request).allow(client_key(request), time.monotonic()):
-        return _o311_error(429, "查询过于频繁，请稍后再试")
+        return _o311_error(429, "查询过于频繁，请稍后再试", "Too many queries; please try again later")
     out = []
     for rid in ids:
         try:
@@ -173,7 +179,7 @@ async def api_act(request: Request, complaint_id: str, verb: str, actor: StaffAc
     elif verb == "reward":
         c = service.grant_reward(s, actor=actor, complaint_id=complaint_id, amount_yuan=int(body.get("amount_yuan", 0)), now=now)
     else:
-        raise ZhifaError("未知操作")
+        raise ZhifaError("未知操作", en="Unknown action")
     return _row(c)
 
 

@@ -30,7 +30,7 @@ from zhifa.web.deps import (
     register_nav,
     render,
 )
-from zhifa.web.i18n import get_lang
+from zhifa.web.i18n import get_lang, pick
 
 router = APIRouter(include_in_schema=False)
 
@@ -83,7 +83,7 @@ def _float(v: str | None) -> float | None:
     try:
         return float(v) if v not in (None, "") else None
     except ValueError:
-        raise ValidationFailed("坐标或桩号须为数字") from None
+        raise ValidationFailed("坐标或桩号须为数字", en="Coordinates and the kilometre post must be numbers") from None
 
 
 @router.get("/report")
@@ -115,10 +115,10 @@ async def report_submit(
                 barrier_id=barrier_id, real_name=real_name, reporter_name=reporter_name, reporter_phone=reporter_phone)
     try:
         if not public_limiter(request).allow(client_key(request), time.monotonic()):
-            raise ValidationFailed("提交过于频繁，请稍后再试")
+            raise ValidationFailed("提交过于频繁，请稍后再试", en="Too many submissions; please try again later")
         files = [p for p in (photos or []) if p.filename]
         if len(files) > MAX_PHOTOS:
-            raise ValidationFailed(f"最多上传 {MAX_PHOTOS} 张照片")
+            raise ValidationFailed(f"最多上传 {MAX_PHOTOS} 张照片", en=f"You may upload at most {MAX_PHOTOS} photos")
         blobs = []
         for f in files:
             data = await f.read(MAX_PHOTO_BYTES + 1)
@@ -132,7 +132,7 @@ async def report_submit(
                            now=clock.now())
     except ZhifaError as e:
         s.rollback()  # nothing of a refused submission is kept
-        return render(request, "complaints/report.html", {"categories": _categories(lang), "error": e.message,
+        return render(request, "complaints/report.html", {"categories": _categories(lang), "error": e.text(lang),
                                                           "barriers": service.public_barriers(s), "form": form}, status=422)
     return render(request, "complaints/report_done.html", {"code": c.receipt_code, "merged": c.merged_into is not None})
 
@@ -142,12 +142,12 @@ def report_status(request: Request, s: DbSession, code: str = "") -> Response:
     view, error = None, None
     if code:
         if not public_limiter(request).allow(client_key(request), time.monotonic()):
-            error = "查询过于频繁，请稍后再试"
+            error = pick(get_lang(request), "查询过于频繁，请稍后再试", "Too many queries; please try again later")
         else:
             try:
                 view = service.public_view(s, code[:16], get_lang(request))
             except ZhifaError as e:
-                error = e.message
+                error = e.text(get_lang(request))
     return render(request, "complaints/status.html", {"view": view, "error": error, "code": code[:16]},
                   status=404 if error and code else 200)
 
@@ -199,7 +199,7 @@ def complaint_act(request: Request, complaint_id: str, actor: StaffActor, s: DbS
     elif verb == "reward":
         service.grant_reward(s, actor=actor, complaint_id=complaint_id, amount_yuan=amount_yuan, now=now)
     else:
-        raise ValidationFailed("未知操作")
+        raise ValidationFailed("未知操作", en="Unknown action")
     return RedirectResponse(f"/complaints/{complaint_id}", status_code=303)
 
 

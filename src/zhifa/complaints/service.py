@@ -52,10 +52,10 @@ def _public_actor(code: str, unit_code: str) -> Actor:
 def store_upload(session: Session, *, uploads_dir: Path, data: bytes, now: datetime) -> str:
     """Keep an image outside the web root under its SHA-256; the same bytes are stored once."""
     if len(data) > rules.MAX_PHOTO_BYTES:
-        raise ValidationFailed(f"照片不能超过 {rules.MAX_PHOTO_BYTES // (1024 * 1024)} MB")
+        raise ValidationFailed(f"照片不能超过 {rules.MAX_PHOTO_BYTES // (1024 * 1024)} MB", en=f"A photo may not exceed {rules.MAX_PHOTO_BYTES // (1024 * 1024)} MB")
     kind = rules.image_kind(data[:16])
     if kind is None:
-        raise ValidationFailed("照片须为 JPEG、PNG 或 WebP 图片")
+        raise ValidationFailed("照片须为 JPEG、PNG 或 WebP 图片", en="Photos must be JPEG, PNG or WebP images")
     digest = hashlib.sha256(data).hexdigest()
     path = uploads_dir / digest[:2] / digest
     if not path.exists():
@@ -73,12 +73,12 @@ def _place(session: Session, sub: Submission) -> tuple[float, float, Barrier | N
     if sub.barrier_id:
         barrier = session.get(Barrier, sub.barrier_id)
         if barrier is None:
-            raise ValidationFailed("所选限高限宽设施不存在")
+            raise ValidationFailed("所选限高限宽设施不存在", en="The selected height/width barrier does not exist")
         return barrier.lon, barrier.lat, barrier
     if sub.lon is None or sub.lat is None:
-        raise ValidationFailed("请在地图上选择位置，或选择设施")
+        raise ValidationFailed("请在地图上选择位置，或选择设施", en="Please pick the place on the map, or choose a barrier")
     if not geo.inside_province(sub.lon, sub.lat):
-        raise ValidationFailed("位置须在河南省境内")
+        raise ValidationFailed("位置须在河南省境内", en="The location must be within Henan Province")
     return sub.lon, sub.lat, None
 
 
@@ -90,24 +90,24 @@ def submit(
     try:
         category = Category(sub.category)
     except ValueError:
-        raise ValidationFailed("举报类别无效") from None
+        raise ValidationFailed("举报类别无效", en="Invalid report category") from None
     description = rules.clean_text(sub.description, limit=rules.MAX_DESCRIPTION)
     if len(description) < 5:
-        raise ValidationFailed("请描述问题（至少5个字）")
+        raise ValidationFailed("请描述问题（至少5个字）", en="Please describe the problem (at least 5 characters)")
     name = rules.clean_text(sub.reporter_name, limit=rules.MAX_NAME) or None
     phone = (sub.reporter_phone or "").strip() or None
     if sub.real_name:
         if not name or not phone:
-            raise ValidationFailed("实名举报须填写姓名和手机号")
+            raise ValidationFailed("实名举报须填写姓名和手机号", en="A named report needs your name and mobile number")
         if not rules.valid_phone(phone):
-            raise ValidationFailed("手机号格式不正确")
+            raise ValidationFailed("手机号格式不正确", en="Invalid mobile number")
     else:
         name = phone = None
     if len(photos) > rules.MAX_PHOTOS:
-        raise ValidationFailed(f"最多上传 {rules.MAX_PHOTOS} 张照片")
+        raise ValidationFailed(f"最多上传 {rules.MAX_PHOTOS} 张照片", en=f"You may upload at most {rules.MAX_PHOTOS} photos")
     road = rules.clean_text(sub.road, limit=16) or None
     if sub.km_post is not None and not 0 <= sub.km_post <= 5000:
-        raise ValidationFailed("桩号超出范围")
+        raise ValidationFailed("桩号超出范围", en="Kilometre post out of range")
     lon, lat, barrier = _place(session, sub)
     digests = [store_upload(session, uploads_dir=uploads_dir, data=p, now=now) for p in photos]
     unit = barrier.unit_code if barrier is not None else geo.responsible_unit(lon, lat)
@@ -180,7 +180,7 @@ def _by_receipt(session: Session, code: str) -> Complaint:
     code = (code or "").strip().upper()
     c = session.execute(select(Complaint).where(Complaint.receipt_code == code)).scalar_one_or_none() if code else None
     if c is None:
-        raise NotFound("回执码不存在")
+        raise NotFound("回执码不存在", en="Receipt code not found")
     return c
 
 
@@ -212,7 +212,7 @@ def rate(session: Session, *, code: str, rating: int, now: datetime) -> Complain
     """The reporter rates the handling (1–5) and so closes their report."""
     c = _by_receipt(session, code)
     if not 1 <= int(rating) <= 5:
-        raise ValidationFailed("评价须为1至5分")
+        raise ValidationFailed("评价须为1至5分", en="The rating must be from 1 to 5")
     _move(c, ComplaintStatus.CLOSED)
     c.rating = int(rating)
     c.closed_at = now
@@ -224,15 +224,15 @@ def rate(session: Session, *, code: str, rating: int, now: datetime) -> Complain
 
 def _move(c: Complaint, target: ComplaintStatus) -> None:
     if target not in TRANSITIONS[ComplaintStatus(c.status)]:
-        raise IllegalTransition(f"举报状态为「{STATUS_LABELS[ComplaintStatus(c.status)][0]}」，不能改为「{STATUS_LABELS[target][0]}」")
+        raise IllegalTransition(f"举报状态为「{STATUS_LABELS[ComplaintStatus(c.status)][0]}」，不能改为「{STATUS_LABELS[target][0]}」", en=f"The report is “{STATUS_LABELS[ComplaintStatus(c.status)][1]}” and cannot be changed to “{STATUS_LABELS[target][1]}”")
     c.status = target.value
 
 
 def access_complaint(session: Session, actor: Actor, complaint_id: str) -> Complaint:
     c = session.get(Complaint, complaint_id)
     if c is None:
-        raise NotFound("举报不存在")
-    check_visible(actor, c.unit_code, "举报")
+        raise NotFound("举报不存在", en="Report not found")
+    check_visible(actor, c.unit_code, "举报", what_en="Report")
     return c
 
 
@@ -276,7 +276,7 @@ def resolve(session: Session, *, actor: Actor, complaint_id: str, result: str, n
     c = access_complaint(session, actor, complaint_id)
     text = rules.clean_text(result, limit=rules.MAX_DESCRIPTION)
     if len(text) < 2:
-        raise ValidationFailed("请填写处理结果")
+        raise ValidationFailed("请填写处理结果", en="Please enter the result")
     _move(c, ComplaintStatus.RESOLVED)
     c.result, c.handled_at = text, now
     for m in [c, *_merged(session, c.complaint_id)]:
@@ -294,7 +294,7 @@ def reject(session: Session, *, actor: Actor, complaint_id: str, reason: str, no
     c = access_complaint(session, actor, complaint_id)
     text = rules.clean_text(reason, limit=500)
     if not text:
-        raise ValidationFailed("不予受理须说明理由")
+        raise ValidationFailed("不予受理须说明理由", en="Rejecting a report needs a reason")
     _move(c, ComplaintStatus.REJECTED)
     c.result, c.handled_at = text, now
     _notice(session, c, f"不予受理：{text}", now)
@@ -308,13 +308,13 @@ def grant_reward(session: Session, *, actor: Actor, complaint_id: str, amount_yu
     require_role(actor, Role.SUPERVISOR)
     c = access_complaint(session, actor, complaint_id)
     if not c.real_name:
-        raise ValidationFailed("匿名举报无法兑现奖励")
+        raise ValidationFailed("匿名举报无法兑现奖励", en="An anonymous report cannot be rewarded")
     if c.status not in (ComplaintStatus.RESOLVED.value, ComplaintStatus.CLOSED.value):
-        raise ValidationFailed("举报经查实办结后方可兑现奖励")
+        raise ValidationFailed("举报经查实办结后方可兑现奖励", en="A reward can be paid only once the report has been verified and resolved")
     if c.reward_yuan is not None:
-        raise ValidationFailed("该举报已兑现奖励")
+        raise ValidationFailed("该举报已兑现奖励", en="This report has already been rewarded")
     if not 1 <= amount_yuan <= 100_000:
-        raise ValidationFailed("奖励金额须在1至100000元之间")
+        raise ValidationFailed("奖励金额须在1至100000元之间", en="The reward must be between 1 and 100000 yuan")
     c.reward_yuan = int(amount_yuan)
     _notice(session, c, f"您的举报经查属实，奖励 {amount_yuan} 元。", now)
     audit.record(session, actor=actor, action="complaints.reward", object_type="complaint", object_id=c.complaint_id,
@@ -333,18 +333,18 @@ def register_barrier(
 ) -> Barrier:
     require_role(actor, Role.OFFICER, Role.SUPERVISOR)
     if height_limit_mm is None and width_limit_mm is None:
-        raise ValidationFailed("限高或限宽至少填写一项")
+        raise ValidationFailed("限高或限宽至少填写一项", en="Enter a height limit, a width limit or both")
     for v in (height_limit_mm, width_limit_mm):
         if v is not None and not 1000 <= v <= 6000:
-            raise ValidationFailed("限高/限宽须在1000至6000毫米之间")
+            raise ValidationFailed("限高/限宽须在1000至6000毫米之间", en="Height and width limits must be between 1000 and 6000 mm")
     if not geo.inside_province(lon, lat):
-        raise ValidationFailed("位置须在河南省境内")
+        raise ValidationFailed("位置须在河南省境内", en="The location must be within Henan Province")
     unit = geo.responsible_unit(lon, lat)
     if not actor.can_see_unit(unit):
-        raise ValidationFailed("该位置不在本单位辖区")
+        raise ValidationFailed("该位置不在本单位辖区", en="This location is outside your unit's jurisdiction")
     st = BarrierStatus(status)
     if st is BarrierStatus.APPROVED and not approval_no:
-        raise ValidationFailed("依法保留的设施须填写审批备案号")
+        raise ValidationFailed("依法保留的设施须填写审批备案号", en="A barrier kept with approval needs its approval and filing number")
     b = Barrier(
         barrier_id=new_id()[:24], name=rules.clean_text(name, limit=100), road=rules.clean_text(road, limit=16),
         km_post=km_post, lon=lon, lat=lat, height_limit_mm=height_limit_mm, width_limit_mm=width_limit_mm,
@@ -365,13 +365,13 @@ def set_barrier_status(
     require_role(actor, Role.OFFICER, Role.SUPERVISOR)
     b = session.get(Barrier, barrier_id)
     if b is None:
-        raise NotFound("设施不存在")
-    check_visible(actor, b.unit_code, "设施")
+        raise NotFound("设施不存在", en="Barrier not found")
+    check_visible(actor, b.unit_code, "设施", what_en="Barrier")
     target = BarrierStatus(status)
     if target not in BARRIER_TRANSITIONS[BarrierStatus(b.status)]:
-        raise IllegalTransition(f"设施状态为 {b.status}，不能改为 {target.value}")
+        raise IllegalTransition(f"设施状态为 {b.status}，不能改为 {target.value}", en=f"The barrier is {b.status} and cannot be changed to {target.value}")
     if target is BarrierStatus.APPROVED and not (approval_no or b.approval_no):
-        raise ValidationFailed("依法保留的设施须填写审批备案号")
+        raise ValidationFailed("依法保留的设施须填写审批备案号", en="A barrier kept with approval needs its approval and filing number")
     before = {"status": b.status}
     b.status = target.value
     if approval_no:

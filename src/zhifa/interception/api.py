@@ -168,9 +168,9 @@ async def api_forwarded_receive(request: Request, actor: StaffActor, s: DbSessio
             data = json.loads(raw or b"null")
             items = data if isinstance(data, list) else [data]
     except (ValueError, UnicodeDecodeError) as e:
-        raise ValidationFailed(f"无法解析抄告内容: {e}") from e
+        raise ValidationFailed(f"无法解析抄告内容: {e}", en=f"Cannot parse the forwarded lead: {e}") from e
     if not items or not all(isinstance(i, dict) for i in items):
-        raise ValidationFailed("抄告内容须为对象或对象数组")
+        raise ValidationFailed("抄告内容须为对象或对象数组", en="A forwarded lead must be a JSON object or an array of objects")
     created, repeated, errors = [], [], []
     for n, item in enumerate(items, start=1):
         try:
@@ -178,7 +178,7 @@ async def api_forwarded_receive(request: Request, actor: StaffActor, s: DbSessio
                 lead, is_new = svc.receive_forwarded(s, actor=actor, item=item, now=clock.now(), watch=watch)
             (created if is_new else repeated).append(lead.lead_id)
         except ValidationFailed as e:
-            errors.append({"row": n, "error": e.message})
+            errors.append({"row": n, "error": e.message, "error_en": e.text("en")})
     return {"created": created, "repeated": repeated, "errors": errors}
 
 

@@ -99,7 +99,7 @@ def watch_add(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep
     except ValueError:
         return _back("/watch", error=translate("interception.msg.bad_valid_to", lang))
     except ZhifaError as ex:
-        return _back("/watch", error=ex.message)
+        return _back("/watch", error=ex.text(get_lang(request)))
     return _back("/watch", message=translate("interception.msg.watch_added", lang, plate=e.plate))
 
 
@@ -117,10 +117,10 @@ async def watch_import(request: Request, actor: StaffActor, s: DbSession, clock:
         with s.begin_nested():
             rep = svc.import_watchlist(s, actor=actor, frame=frame, now=clock.now(), partial=bool(partial))
     except ZhifaError as ex:
-        return _back("/watch", error=ex.message)
+        return _back("/watch", error=ex.text(get_lang(request)))
     if rep.errors:
         key = "interception.msg.import_partial" if partial else "interception.msg.import_refused"
-        return _back("/watch", error=_import_error(lang, rep.errors, key, imported=rep.imported))
+        return _back("/watch", error=_import_error(lang, rep.errors_in(lang), key, imported=rep.imported))
     return _back("/watch", message=translate("interception.msg.imported", lang, n=rep.imported))
 
 
@@ -133,7 +133,7 @@ def watch_revoke(request: Request, entry_id: str, actor: StaffActor, s: DbSessio
     except ZhifaError as ex:
         if ex.http_status == 404:
             raise
-        return _back("/watch", error=ex.message)
+        return _back("/watch", error=ex.text(get_lang(request)))
     return _back("/watch", message=translate("interception.msg.revoked", get_lang(request)))
 
 
@@ -187,7 +187,7 @@ def task_outcome(request: Request, task_id: str, actor: StaffActor, s: DbSession
     except ZhifaError as ex:
         if ex.http_status == 404:
             raise
-        return _back(back, error=ex.message)
+        return _back(back, error=ex.text(get_lang(request)))
     lang = get_lang(request)
     outcome_label = labels_for(lang)["outcome"].get(t.outcome, t.outcome)
     return _back(back, message=translate("interception.msg.outcome", lang, plate=t.plate, outcome=outcome_label))
@@ -240,7 +240,7 @@ def forwarded_verb(request: Request, lead_id: str, verb: str, actor: StaffActor,
     except ZhifaError as ex:
         if ex.http_status == 404:
             raise
-        return _back("/forwarded", error=ex.message)
+        return _back("/forwarded", error=ex.text(get_lang(request)))
     return _back("/forwarded", message=translate("interception.msg.saved", lang))
 
 
@@ -273,9 +273,9 @@ async def whitelist_import(request: Request, actor: StaffActor, s: DbSession, cl
         with s.begin_nested():
             rep = import_whitelist(s, actor=actor, frame=frame, now=clock.now(), partial=bool(partial))
     except ZhifaError as ex:
-        return _back("/whitelist", error=ex.message)
+        return _back("/whitelist", error=ex.text(get_lang(request)))
     if rep.errors:
         key = "interception.msg.whitelist_partial" if partial else "interception.msg.whitelist_refused"
-        return _back("/whitelist", error=_import_error(lang, rep.errors, key))
+        return _back("/whitelist", error=_import_error(lang, rep.errors_in(lang), key))
     return _back("/whitelist", message=translate("interception.msg.whitelist_imported", lang, inserted=rep.inserted,
                                                  updated=rep.updated))

@@ -42,7 +42,7 @@ from zhifa.interception.rules import ExitGraph, is_late_answer, predict_exits, r
 from zhifa.shared import audit
 from zhifa.shared.access import SYSTEM, Actor, Role, check_visible, require_role, scope
 from zhifa.shared.clock import aware
-from zhifa.shared.errors import IllegalTransition, NotFound, ValidationFailed
+from zhifa.shared.errors import IllegalTransition, NotFound, ValidationFailed, ZhifaError
 from zhifa.shared.ids import new_id
 
 WATCH_COLUMNS = ("entry_id", "plate", "plate_color", "reason", "source", "issued_by_unit", "priority",
@@ -73,18 +73,18 @@ def normalise_plate(plate: str) -> str:
 
 def _check_plate(plate: str, color: str) -> str:
     if not plate or not plate.strip():
-        raise ValidationFailed("车牌号不能为空")
+        raise ValidationFailed("车牌号不能为空", en="The plate number is required")
     if color not in PLATE_COLORS:
-        raise ValidationFailed(f"车牌颜色无效: {color}")
+        raise ValidationFailed(f"车牌颜色无效: {color}", en=f"Invalid plate colour: {color}")
     p = normalise_plate(plate)
     if _has("zhifa.shared.plates"):
         from zhifa.shared import plates
 
         why = plates.validate(p, color)
         if why:
-            raise ValidationFailed(f"车牌号 {plate} 无效: {why}")
+            raise ValidationFailed(f"车牌号 {plate} 无效: {why}", en=f"Plate number {plate} is invalid: {why}")
     elif len(p) not in (7, 8) or (len(p) == 8 and color not in ("green", "yellow_green")):
-        raise ValidationFailed(f"车牌号格式无效: {plate}")
+        raise ValidationFailed(f"车牌号格式无效: {plate}", en=f"Invalid plate number format: {plate}")
     return p
 
 
@@ -121,32 +121,32 @@ def _build_entry(
 ) -> WatchlistEntry:
     p = _check_plate(plate, plate_color)
     if not (reason or "").strip():
-        raise ValidationFailed("布控须填写事由")
+        raise ValidationFailed("布控须填写事由", en="A watch-list entry needs a reason")
     try:
         src = WatchSource(source)
     except ValueError as e:
-        raise ValidationFailed(f"布控来源无效: {source}") from e
+        raise ValidationFailed(f"布控来源无效: {source}", en=f"Invalid watch-list source: {source}") from e
     if valid_to is None:
-        raise ValidationFailed("布控须设定截止时间")
+        raise ValidationFailed("布控须设定截止时间", en="A watch-list entry needs an end time")
     vf = aware(valid_from) if valid_from else now
     vt = aware(valid_to)
     if vt <= vf:
-        raise ValidationFailed("布控截止时间须晚于起始时间")
+        raise ValidationFailed("布控截止时间须晚于起始时间", en="The end time of a watch-list entry must be later than its start time")
     if vt - vf > timedelta(days=MAX_VALIDITY_DAYS):
-        raise ValidationFailed(f"布控期限不得超过 {MAX_VALIDITY_DAYS} 天")
+        raise ValidationFailed(f"布控期限不得超过 {MAX_VALIDITY_DAYS} 天", en=f"A watch-list entry may last at most {MAX_VALIDITY_DAYS} days")
     if require_basis and src is WatchSource.MANUAL and not ((legal_basis or "").strip() or (case_no or "").strip()):
-        raise ValidationFailed("人工布控须填写法律依据或案件编号")
+        raise ValidationFailed("人工布控须填写法律依据或案件编号", en="A manual watch-list entry needs a legal basis or a case number")
     if int(priority) not in (1, 2, 3):
-        raise ValidationFailed("优先级须为 1、2 或 3")
+        raise ValidationFailed("优先级须为 1、2 或 3", en="The priority must be 1, 2 or 3")
     unit = issued_by_unit or actor.unit_code
     if not actor.can_see_unit(unit):
-        raise ValidationFailed(f"无权以单位 {unit} 名义布控")
+        raise ValidationFailed(f"无权以单位 {unit} 名义布控", en=f"You may not issue watch-list entries on behalf of unit {unit}")
     try:
         parse_hours(scope_hours)
     except ValueError as e:
-        raise ValidationFailed(str(e)) from e
+        raise ValidationFailed(str(e), en=f"The time window must be HH:MM-HH:MM: {scope_hours!r}") from e
     if status not in STATUS_ON_IMPORT:
-        raise ValidationFailed(f"状态无效: {status}")
+        raise ValidationFailed(f"状态无效: {status}", en=f"Invalid status: {status}")
     status = STATUS_ON_IMPORT[status]
     return WatchlistEntry(
         entry_id=entry_id or new_id()[:24],
@@ -200,6 +200,11 @@ def add_watch_entry(
 class ImportReport:
     imported: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    errors_en: list[tuple[int, str]] = field(default_factory=list)  # the same rows, in English
+
+    def errors_in(self, lang: str) -> list[tuple[int, str]]:
+        """The row errors in the interface language (`zh` | `en`)."""
+        return self.errors_en if lang == "en" and len(self.errors_en) == len(self.errors) else self.errors
 
     @property
     def ok(self) -> bool:
@@ -215,7 +220,7 @@ def import_watchlist(session: Session, *, actor: Actor, frame: Any, now: datetim
     require_role(actor, Role.ANALYST)
     missing = [c for c in ("plate", "plate_color", "reason", "valid_to") if c not in frame.columns]
     if missing:
-        raise ValidationFailed(f"缺少列: {', '.join(missing)}")
+        raise ValidationFailed(f"缺少列: {', '.join(missing)}", en=f"Missing columns: {', '.join(missing)}")
     rep = ImportReport()
     good: list[WatchlistEntry] = []
     seen_ids: set[str] = set()
@@ -229,7 +234,7 @@ def import_watchlist(session: Session, *, actor: Actor, frame: Any, now: datetim
         try:
             eid = row.get("entry_id") or None
             if eid and (eid in existing_ids or eid in seen_ids):
-                raise ValidationFailed(f"布控编号重复: {eid}")
+                raise ValidationFailed(f"布控编号重复: {eid}", en=f"Duplicate watch-list entry ID: {eid}")
             stations = row.get("scope_stations")
             if isinstance(stations, str):
                 stations = [s.strip() for s in stations.replace("；", ";").replace(",", ";").split(";") if s.strip()]
@@ -261,6 +266,7 @@ def import_watchlist(session: Session, *, actor: Actor, frame: Any, now: datetim
             good.append(e)
         except (ValidationFailed, ValueError, TypeError) as ex:
             rep.errors.append((n, getattr(ex, "message", None) or str(ex)))
+            rep.errors_en.append((n, ex.text("en") if isinstance(ex, ZhifaError) else str(ex)))
     if rep.errors and not partial:
         audit.record(session, actor=actor, action="interception.watch_import_refused", object_type="watch_import",
                      object_id=now.isoformat(), after={"rows": frame.height, "bad_rows": len(rep.errors)}, now=now)
@@ -283,14 +289,14 @@ def _as_dt(v: Any, name: str) -> datetime | None:
     try:
         return aware(datetime.fromisoformat(str(v)))
     except ValueError as e:
-        raise ValidationFailed(f"{name} 不是有效时间: {v}") from e
+        raise ValidationFailed(f"{name} 不是有效时间: {v}", en=f"{name} is not a valid time: {v}") from e
 
 
 def access_watch_entry(session: Session, actor: Actor, entry_id: str) -> WatchlistEntry:
     e = session.get(WatchlistEntry, entry_id)
     if e is None:
-        raise NotFound("布控记录不存在")
-    check_visible(actor, e.issued_by_unit, "布控记录")
+        raise NotFound("布控记录不存在", en="Watch-list entry not found")
+    check_visible(actor, e.issued_by_unit, "布控记录", what_en="Watch-list entry")
     return e
 
 
@@ -298,9 +304,9 @@ def revoke_watch_entry(session: Session, *, actor: Actor, entry_id: str, reason:
     require_role(actor, Role.ANALYST)
     e = access_watch_entry(session, actor, entry_id)
     if e.status == WatchStatus.REVOKED.value:
-        raise IllegalTransition("布控已撤销")
+        raise IllegalTransition("布控已撤销", en="The watch-list entry has already been revoked")
     if not (reason or "").strip():
-        raise ValidationFailed("撤销布控须填写理由")
+        raise ValidationFailed("撤销布控须填写理由", en="Revoking a watch-list entry needs a reason")
     e.status, e.revoked_at, e.revoke_reason = WatchStatus.REVOKED.value, now, reason.strip()
     audit.record(session, actor=actor, action="interception.watch_revoke", object_type="watch_entry",
                  object_id=e.entry_id, before={"status": "active"}, after={"status": e.status},
@@ -571,7 +577,7 @@ def _dispatch(session: Session, h: Hit, hit_id: str, open_tasks: dict[str, Inter
 def _transition(t: InterceptTask, target: TaskStatus) -> None:
     cur = TaskStatus(t.status)
     if target not in TASK_TRANSITIONS[cur]:
-        raise IllegalTransition(f"任务状态为 {cur.value}，不能改为 {target.value}")
+        raise IllegalTransition(f"任务状态为 {cur.value}，不能改为 {target.value}", en=f"The task is {cur.value} and cannot be changed to {target.value}")
     t.status = target.value
 
 
@@ -594,12 +600,12 @@ def record_dead_letter(session: Session, *, stream: str, message_id: str, payloa
 def access_task(session: Session, actor: Actor, task_id: str) -> InterceptTask:
     t = session.get(InterceptTask, task_id)
     if t is None:
-        raise NotFound("拦截任务不存在")
+        raise NotFound("拦截任务不存在", en="Interception task not found")
     if actor.role == Role.TOLL_OPERATOR:
         if actor.site_id != t.station_id:
-            raise NotFound("拦截任务不存在")
+            raise NotFound("拦截任务不存在", en="Interception task not found")
     else:
-        check_visible(actor, t.unit_code, "拦截任务")
+        check_visible(actor, t.unit_code, "拦截任务", what_en="Interception task")
     return t
 
 
@@ -642,11 +648,11 @@ def report_outcome(
     try:
         oc = Outcome(outcome)
     except ValueError as e:
-        raise ValidationFailed(f"反馈结果无效: {outcome}") from e
+        raise ValidationFailed(f"反馈结果无效: {outcome}", en=f"Invalid outcome: {outcome}") from e
     if oc is Outcome.INTERCEPTED and not (findings or "").strip():
-        raise ValidationFailed("查获须填写查获情况")
+        raise ValidationFailed("查获须填写查获情况", en="An interception needs a description of what was found")
     if oc in (Outcome.FALSE_HIT, Outcome.RELEASED) and not (reason or "").strip():
-        raise ValidationFailed("误报或放行须填写理由")
+        raise ValidationFailed("误报或放行须填写理由", en="A false hit or a release needs a reason")
     before = {"status": t.status}
     _transition(t, TaskStatus.ANSWERED)
     t.outcome = oc.value
@@ -674,7 +680,7 @@ def withdraw_task(session: Session, *, actor: Actor, task_id: str, reason: str, 
     require_role(actor, Role.ANALYST)
     t = access_task(session, actor, task_id)
     if not (reason or "").strip():
-        raise ValidationFailed("撤回任务须填写理由")
+        raise ValidationFailed("撤回任务须填写理由", en="Withdrawing a task needs a reason")
     _transition(t, TaskStatus.WITHDRAWN)
     t.withdrawn_reason, t.updated_at = reason.strip(), now
     audit.record(session, actor=actor, action="interception.task_withdraw", object_type="intercept_task",
@@ -792,7 +798,7 @@ def figures(session: Session, *, actor: Actor, by: str, since: datetime, until: 
     from zhifa.org.orm import Site, Team, Unit
 
     if by not in ("station", "team", "city"):
-        raise ValidationFailed("统计维度须为 station、team 或 city")
+        raise ValidationFailed("统计维度须为 station、team 或 city", en="Figures can be grouped only by station, team or city")
     city_of: dict[str, str] = {}
     unit_names: dict[str, str] = {}
     for code, city, name in session.execute(select(Unit.unit_code, Unit.city_code, Unit.name)).tuples():
@@ -865,7 +871,7 @@ def receive_forwarded(session: Session, *, actor: Actor, item: dict[str, Any], n
     require_role(actor, Role.ANALYST, Role.OFFICER)
     missing = [k for k in FORWARDED_REQUIRED if not str(item.get(k) or "").strip()]
     if missing:
-        raise ValidationFailed(f"抄告缺少字段: {', '.join(missing)}")
+        raise ValidationFailed(f"抄告缺少字段: {', '.join(missing)}", en=f"The forwarded lead is missing fields: {', '.join(missing)}")
     ext, src = str(item["external_ref"]).strip(), str(item["source_unit"]).strip()
     old = session.execute(select(ForwardedLead).where(ForwardedLead.source_unit == src,
                                                       ForwardedLead.external_ref == ext)).scalar()
@@ -873,7 +879,7 @@ def receive_forwarded(session: Session, *, actor: Actor, item: dict[str, Any], n
         return old, False
     unit = str(item.get("target_unit") or actor.unit_code)
     if not actor.can_see_unit(unit):
-        raise ValidationFailed(f"无权接收发往单位 {unit} 的抄告")
+        raise ValidationFailed(f"无权接收发往单位 {unit} 的抄告", en=f"You may not receive forwarded leads addressed to unit {unit}")
     plate, color = item.get("plate") or None, item.get("plate_color") or None
     if plate:
         plate = _check_plate(str(plate), str(color or ""))
@@ -902,15 +908,15 @@ def receive_forwarded(session: Session, *, actor: Actor, item: dict[str, Any], n
 def access_forwarded(session: Session, actor: Actor, lead_id: str) -> ForwardedLead:
     lead = session.get(ForwardedLead, lead_id)
     if lead is None:
-        raise NotFound("抄告线索不存在")
-    check_visible(actor, lead.unit_code, "抄告线索")
+        raise NotFound("抄告线索不存在", en="Forwarded lead not found")
+    check_visible(actor, lead.unit_code, "抄告线索", what_en="Forwarded lead")
     return lead
 
 
 def _forwarded_move(lead: ForwardedLead, target: ForwardedStatus) -> None:
     cur = ForwardedStatus(lead.status)
     if target not in FORWARDED_TRANSITIONS[cur]:
-        raise IllegalTransition(f"抄告线索状态为 {cur.value}，不能改为 {target.value}")
+        raise IllegalTransition(f"抄告线索状态为 {cur.value}，不能改为 {target.value}", en=f"The forwarded lead is {cur.value} and cannot be changed to {target.value}")
     lead.status = target.value
 
 
@@ -919,7 +925,7 @@ def assign_forwarded(session: Session, *, actor: Actor, lead_id: str, unit_code:
     require_role(actor, Role.ANALYST)
     lead = access_forwarded(session, actor, lead_id)
     if not actor.can_see_unit(unit_code):
-        raise ValidationFailed(f"无权分派给单位 {unit_code}")
+        raise ValidationFailed(f"无权分派给单位 {unit_code}", en=f"You may not assign to unit {unit_code}")
     before = {"status": lead.status, "unit_code": lead.unit_code, "assignee": lead.assignee}
     _forwarded_move(lead, ForwardedStatus.ASSIGNED)
     lead.unit_code, lead.assignee = unit_code, (assignee or None)
@@ -945,7 +951,7 @@ def close_forwarded(session: Session, *, actor: Actor, lead_id: str, result: str
     require_role(actor, Role.ANALYST, Role.OFFICER)
     lead = access_forwarded(session, actor, lead_id)
     if not (result or "").strip():
-        raise ValidationFailed("办结须填写办理结果")
+        raise ValidationFailed("办结须填写办理结果", en="Closing a forwarded lead needs the result of its handling")
     before = {"status": lead.status}
     _forwarded_move(lead, ForwardedStatus.CLOSED)
     lead.result, lead.closed_at = result.strip(), now

@@ -27,6 +27,11 @@ class WhitelistImport:
     inserted: int = 0
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    errors_en: list[tuple[int, str]] = field(default_factory=list)  # the same rows, in English
+
+    def errors_in(self, lang: str) -> list[tuple[int, str]]:
+        """The row errors in the interface language (`zh` | `en`)."""
+        return self.errors_en if lang == "en" and len(self.errors_en) == len(self.errors) else self.errors
 
 
 def _dt(v: Any, name: str) -> datetime:
@@ -35,7 +40,7 @@ def _dt(v: Any, name: str) -> datetime:
     try:
         return aware(datetime.fromisoformat(str(v).strip()))
     except ValueError as e:
-        raise ValidationFailed(f"{name} 不是有效时间: {v}") from e
+        raise ValidationFailed(f"{name} 不是有效时间: {v}", en=f"{name} is not a valid time: {v}") from e
 
 
 def import_whitelist(session: Session, *, actor: Actor, frame: Any, now: datetime, partial: bool = False) -> WhitelistImport:
@@ -46,7 +51,7 @@ def import_whitelist(session: Session, *, actor: Actor, frame: Any, now: datetim
     require_role(actor, Role.ANALYST)
     missing = [c for c in ("plate", "plate_color", "enterprise_id", "valid_from", "valid_to") if c not in frame.columns]
     if missing:
-        raise ValidationFailed(f"缺少列: {', '.join(missing)}")
+        raise ValidationFailed(f"缺少列: {', '.join(missing)}", en=f"Missing columns: {', '.join(missing)}")
     rep = WhitelistImport()
     good: list[dict[str, Any]] = []
     for n, row in enumerate(frame.iter_rows(named=True), start=1):
@@ -54,20 +59,21 @@ def import_whitelist(session: Session, *, actor: Actor, frame: Any, now: datetim
             p = plates.normalise(str(row.get("plate") or ""))
             color = plates.color_name(row.get("plate_color")) or ""
             if color not in PLATE_COLORS:
-                raise ValidationFailed(f"车牌颜色无效: {row.get('plate_color')}")
+                raise ValidationFailed(f"车牌颜色无效: {row.get('plate_color')}", en=f"Invalid plate colour: {row.get('plate_color')}")
             why = plates.validate(p, color)
             if why:
-                raise ValidationFailed(f"车牌号 {row.get('plate')} 无效: {why}")
+                raise ValidationFailed(f"车牌号 {row.get('plate')} 无效: {why}", en=f"Plate number {row.get('plate')} is invalid: {why}")
             if not str(row.get("enterprise_id") or "").strip():
-                raise ValidationFailed("缺少 enterprise_id")
+                raise ValidationFailed("缺少 enterprise_id", en="enterprise_id is missing")
             vf, vt = _dt(row.get("valid_from"), "valid_from"), _dt(row.get("valid_to"), "valid_to")
             if vt <= vf:
-                raise ValidationFailed("有效期止须晚于起")
+                raise ValidationFailed("有效期止须晚于起", en="valid_to must be later than valid_from")
             good.append(dict(plate=p, plate_color=color, enterprise_id=str(row["enterprise_id"]).strip(),
                              route_from=row.get("route_from") or None, route_to=row.get("route_to") or None,
                              valid_from=vf, valid_to=vt))
         except ValidationFailed as e:
             rep.errors.append((n, e.message))
+            rep.errors_en.append((n, e.text("en")))
     if rep.errors and not partial:
         return rep
     for g in good:

@@ -93,11 +93,11 @@ class Period:
         elif m := re.fullmatch(r"(\d{4})(?:-|M)(\d{1,2})", s):
             p = cls("month", int(m.group(1)), int(m.group(2)))
             if not 1 <= p.part <= 12:
-                raise ValidationFailed(f"月份无效：{text}")
+                raise ValidationFailed(f"月份无效：{text}", en=f"Invalid month: {text}")
         else:
-            raise ValidationFailed(f"统计期无效：{text}（应为 2022、2022Q1 或 2022-03）")
+            raise ValidationFailed(f"统计期无效：{text}（应为 2022、2022Q1 或 2022-03）", en=f"Invalid period: {text} (use 2022, 2022Q1 or 2022-03)")
         if not 2000 <= p.year <= 2100:
-            raise ValidationFailed(f"年份无效：{text}")
+            raise ValidationFailed(f"年份无效：{text}", en=f"Invalid year: {text}")
         return p
 
     @property
@@ -217,7 +217,7 @@ class Scope:
         if unit_code == PROVINCE_CODE:
             return cls(unit_code, None)
         if unit_code not in units.names:
-            raise ValidationFailed(f"单位不存在：{unit_code}")
+            raise ValidationFailed(f"单位不存在：{unit_code}", en=f"Unit not found: {unit_code}")
         return cls(unit_code, descendants(unit_code, units.parents))
 
 
@@ -740,5 +740,5 @@ def get(figure_id: str) -> Figure:
 
     f = FIGURES.get(figure_id)
     if f is None:
-        raise NotFound(f"统计指标不存在：{figure_id}")
+        raise NotFound(f"统计指标不存在：{figure_id}", en=f"Figure not found: {figure_id}")
     return f

@@ -16,7 +16,7 @@ def report_unit(actor: Actor, unit: str | None) -> str:
     """The unit to report on: the actor's own by default; outside the jurisdiction is 'not found'."""
     require_staff(actor)
     code = (unit or actor.unit_code).strip()
-    check_visible(actor, code, "单位")
+    check_visible(actor, code, "单位", what_en="Unit")
     return code
 
 

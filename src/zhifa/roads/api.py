@@ -79,11 +79,11 @@ class FindingUpload(BaseModel):
 def _decode_photo(text: str) -> bytes:
     data = text.split(",", 1)[1] if text.startswith("data:") else text
     if len(data) > service.MAX_PHOTO_BYTES * 4 // 3 + 16:
-        raise ValidationFailed("单张照片过大")
+        raise ValidationFailed("单张照片过大", en="A photo is too large")
     try:
         return base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ValidationFailed("照片编码不正确") from exc
+        raise ValidationFailed("照片编码不正确", en="Invalid photo encoding") from exc
 
 
 @router.post("/patrols")
@@ -165,7 +165,7 @@ def coverage(actor: StaffActor, s: DbSession, clock: ClockDep, year: int | None 
     today = clock.now().astimezone(TZ).date()
     y, m = year or today.year, month or today.month
     if not 1 <= m <= 12:
-        raise ValidationFailed("月份须在 1–12 之间")
+        raise ValidationFailed("月份须在 1–12 之间", en="The month must be between 1 and 12")
     rows = service.coverage(s, actor=actor, year=y, month=m)
     return {"year": y, "month": m, "data": [{"road_id": r.road.road_id, "code": r.road.code, "section": r.road.section,
                                              "patrols": r.patrols, "days": r.days, "coverage": round(r.coverage, 4),
@@ -191,13 +191,13 @@ def file(request: Request, sha: str, actor: StaffActor, s: DbSession) -> Respons
     store = _store(request)
     path = store.path(sha)
     if path is None:
-        raise NotFound("文件不存在")
+        raise NotFound("文件不存在", en="File not found")
     in_task = scope(select(ChangeTask.task_id), actor, ChangeTask.unit_code).where(
         or_(ChangeTask.chip_before == sha, ChangeTask.chip_after == sha)).limit(1)
     in_finding = scope(select(Finding.finding_id), actor, Finding.unit_code).where(
         cast(Finding.photos, String).contains(sha)).limit(1)
     if s.execute(in_task).first() is None and s.execute(in_finding).first() is None:
-        raise NotFound("文件不存在")
+        raise NotFound("文件不存在", en="File not found")
     media = {".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}.get(path.suffix, "application/octet-stream")
     return FileResponse(path, media_type=media, headers={"Cache-Control": "private, max-age=86400"})
 

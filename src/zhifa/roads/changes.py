@@ -81,32 +81,32 @@ class Detection:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _refuse(msg: str) -> ValidationFailed:
-    return ValidationFailed(msg)
+def _refuse(msg: str, *, en: str) -> ValidationFailed:
+    return ValidationFailed(msg, en=en)
 
 
 def check_pair(path_a: Path, path_b: Path, params: DetectParams = DetectParams()) -> PairInfo:
     """Refuse a pair that cannot be compared, with the reason; nothing is processed before this passes."""
     infos = []
-    for label, path in (("前时相", path_a), ("后时相", path_b)):
+    for label, label_en, path in (("前时相", "Before", path_a), ("后时相", "After", path_b)):
         path = Path(path)
         if not path.is_file():
-            raise _refuse(f"{label}影像不存在：{path.name}")
+            raise _refuse(f"{label}影像不存在：{path.name}", en=f"{label_en} image not found: {path.name}")
         size = path.stat().st_size
         if size > params.max_bytes:
-            raise _refuse(f"{label}影像文件过大（{size / 1024**3:.1f} GB，上限 {params.max_bytes / 1024**3:.1f} GB）")
+            raise _refuse(f"{label}影像文件过大（{size / 1024**3:.1f} GB，上限 {params.max_bytes / 1024**3:.1f} GB）", en=f"{label_en} image file too large ({size / 1024**3:.1f} GB, limit {params.max_bytes / 1024**3:.1f} GB)")
         try:
             with rasterio.open(path) as ds:
                 if ds.count < 1:
-                    raise _refuse(f"{label}影像没有波段")
+                    raise _refuse(f"{label}影像没有波段", en=f"{label_en} image has no bands")
                 if ds.width * ds.height > params.max_pixels:
-                    raise _refuse(f"{label}影像过大（{ds.width}×{ds.height} 像素，上限 {params.max_pixels:,} 像素）")
+                    raise _refuse(f"{label}影像过大（{ds.width}×{ds.height} 像素，上限 {params.max_pixels:,} 像素）", en=f"{label_en} image too large ({ds.width}×{ds.height} pixels, limit {params.max_pixels:,} pixels)")
                 if ds.crs is None:
-                    raise _refuse(f"{label}影像没有坐标参考系，无法配准")
+                    raise _refuse(f"{label}影像没有坐标参考系，无法配准", en=f"{label_en} image has no coordinate reference system and cannot be co-registered")
                 if not ds.crs.is_projected:
-                    raise _refuse(f"{label}影像须为投影坐标系（米），实际为 {ds.crs.to_string()}")
+                    raise _refuse(f"{label}影像须为投影坐标系（米），实际为 {ds.crs.to_string()}", en=f"{label_en} image must be in a projected coordinate system (metres), not {ds.crs.to_string()}")
                 if ds.dtypes[0] not in ("uint8", "uint16"):
-                    raise _refuse(f"{label}影像像素类型 {ds.dtypes[0]} 不受支持（仅 uint8/uint16）")
+                    raise _refuse(f"{label}影像像素类型 {ds.dtypes[0]} 不受支持（仅 uint8/uint16）", en=f"{label_en} image pixel type {ds.dtypes[0]} is not supported (only uint8/uint16)")
                 # read the first and the last block: a truncated or damaged file fails here, not midway
                 bw, bh = ds.block_shapes[0][1], ds.block_shapes[0][0]
                 ds.read(1, window=Window(0, 0, min(bw, ds.width), min(bh, ds.height)))
@@ -117,15 +117,15 @@ def check_pair(path_a: Path, path_b: Path, params: DetectParams = DetectParams()
         except ValidationFailed:
             raise
         except (RasterioError, OSError, ValueError) as exc:
-            raise _refuse(f"{label}影像无法读取（文件损坏或不是 GeoTIFF）：{path.name}") from exc
+            raise _refuse(f"{label}影像无法读取（文件损坏或不是 GeoTIFF）：{path.name}", en=f"{label_en} image cannot be read (damaged or not a GeoTIFF): {path.name}") from exc
     a, b = infos
     if a.crs != b.crs:
-        raise _refuse(f"两期影像坐标参考系不同（{a.crs} 与 {b.crs}），未配准")
+        raise _refuse(f"两期影像坐标参考系不同（{a.crs} 与 {b.crs}），未配准", en=f"The two images have different coordinate reference systems ({a.crs} and {b.crs}); not co-registered")
     if not all(math.isclose(x, y, rel_tol=1e-9) for x, y in zip(a.res, b.res, strict=True)):
-        raise _refuse(f"两期影像分辨率不同（{a.res[0]:g} 米与 {b.res[0]:g} 米），未配准")
+        raise _refuse(f"两期影像分辨率不同（{a.res[0]:g} 米与 {b.res[0]:g} 米），未配准", en=f"The two images have different resolutions ({a.res[0]:g} m and {b.res[0]:g} m); not co-registered")
     tol = a.res[0] / 2
     if any(abs(x - y) > tol for x, y in zip(a.bounds, b.bounds, strict=True)) or (a.width, a.height) != (b.width, b.height):
-        raise _refuse("两期影像范围不同（外廓坐标或像素行列数不一致），未配准")
+        raise _refuse("两期影像范围不同（外廓坐标或像素行列数不一致），未配准", en="The two images cover different extents (bounds or pixel rows/columns differ); not co-registered")
     return PairInfo(a.width, a.height, a.crs, a.res, a.bounds, a.transform, a.date_before, b.date_before)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from zhifa.roads import geo, rules
 from zhifa.roads.model import (
+    AD_STATUS_EN,
     AD_STATUS_ZH,
     CATALOGUE_FOR_CATEGORY,
     FINDING_CATEGORY_ZH,
@@ -93,19 +94,19 @@ def create_road(session: Session, *, actor: Actor, code: str, name: str, section
                 unit_code: str, geometry: str, now: datetime, road_land_half_m: float | None = None,
                 road_id: str | None = None) -> Road:
     require_role(actor, Role.ADMIN, Role.OFFICER, Role.SUPERVISOR)
-    check_visible(actor, unit_code, "执法机构")
+    check_visible(actor, unit_code, "执法机构", what_en="Enforcement unit")
     try:
         cls = RoadClass(road_class)
     except ValueError as exc:
-        raise ValidationFailed(f"公路等级不正确：{road_class}") from exc
+        raise ValidationFailed(f"公路等级不正确：{road_class}", en=f"Invalid road class: {road_class}") from exc
     try:
         line = geo.parse_geojson(geometry)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValidationFailed("路段几何须为 GeoJSON LineString（经纬度）") from exc
+        raise ValidationFailed("路段几何须为 GeoJSON LineString（经纬度）", en="The section geometry must be a GeoJSON LineString (longitude/latitude)") from exc
     if line.geom_type != "LineString" or len(line.coords) < 2:
-        raise ValidationFailed("路段几何须为至少两点的 LineString")
+        raise ValidationFailed("路段几何须为至少两点的 LineString", en="The section geometry must be a LineString of at least two points")
     if not all(100 <= x <= 125 and 20 <= y <= 45 for x, y in line.coords):
-        raise ValidationFailed("路段坐标超出范围（须为经纬度）")
+        raise ValidationFailed("路段坐标超出范围（须为经纬度）", en="Section coordinates out of range (they must be longitude/latitude)")
     road = Road(road_id=road_id or new_id()[:16], code=code.strip().upper(), name=name.strip(), section=section.strip(),
                 road_class=cls.value, unit_code=unit_code, geometry=geo.dump_geojson(line),
                 road_land_half_m=road_land_half_m, length_m=_line_length_m(line), created_at=now)
@@ -124,8 +125,8 @@ def list_roads(session: Session, *, actor: Actor) -> list[Road]:
 def access_road(session: Session, actor: Actor, road_id: str) -> Road:
     road = session.get(Road, road_id)
     if road is None:
-        raise NotFound("路段不存在")
-    check_visible(actor, road.unit_code, "路段")
+        raise NotFound("路段不存在", en="Road section not found")
+    check_visible(actor, road.unit_code, "路段", what_en="Road section")
     return road
 
 
@@ -186,13 +187,13 @@ def seed_demo_roads(session: Session, *, actor: Actor, now: datetime) -> int:
 # ---------------------------------------------------------------- patrols (idempotent uploads)
 
 
-def _valid_uuid(value: str, what: str) -> str:
+def _valid_uuid(value: str, what: str, what_en: str) -> str:
     import uuid
 
     try:
         return str(uuid.UUID(str(value)))
     except ValueError as exc:
-        raise ValidationFailed(f"{what}标识不正确") from exc
+        raise ValidationFailed(f"{what}标识不正确", en=f"Invalid {what_en} ID") from exc
 
 
 CLOCK_SKEW = timedelta(minutes=10)  # a handheld's clock may run this far ahead of the server's
@@ -204,7 +205,7 @@ def _aware(ts: datetime | None, now: datetime) -> datetime:
         return now
     ts = ts.replace(tzinfo=TZ) if ts.tzinfo is None else ts
     if ts > now + CLOCK_SKEW:
-        raise ValidationFailed("记录时间晚于服务器时间，请校准手持终端时钟")
+        raise ValidationFailed("记录时间晚于服务器时间，请校准手持终端时钟", en="The record time is later than the server time; please correct the handheld's clock")
     return ts
 
 
@@ -212,10 +213,10 @@ def start_patrol(session: Session, *, actor: Actor, client_uuid: str, road_id: s
                  now: datetime, note: str | None = None) -> tuple[Patrol, bool]:
     """Start (or, for a repeated upload, return) the patrol with this client id. Returns (patrol, created)."""
     require_role(actor, Role.OFFICER, Role.SUPERVISOR)
-    cid = _valid_uuid(client_uuid, "巡查")
+    cid = _valid_uuid(client_uuid, "巡查", "patrol")
     existing = session.execute(select(Patrol).where(Patrol.client_uuid == cid)).scalar_one_or_none()
     if existing is not None:
-        check_visible(actor, existing.unit_code, "巡查")
+        check_visible(actor, existing.unit_code, "巡查", what_en="Patrol")
         return existing, False
     road = access_road(session, actor, road_id)
     patrol = Patrol(patrol_id=new_id()[:24], client_uuid=cid, road_id=road.road_id, unit_code=road.unit_code,
@@ -233,16 +234,16 @@ def start_patrol(session: Session, *, actor: Actor, client_uuid: str, road_id: s
 
 
 def end_patrol(session: Session, *, actor: Actor, client_uuid: str, ended_at: datetime | None, now: datetime) -> Patrol:
-    cid = _valid_uuid(client_uuid, "巡查")
+    cid = _valid_uuid(client_uuid, "巡查", "patrol")
     patrol = session.execute(select(Patrol).where(Patrol.client_uuid == cid)).scalar_one_or_none()
     if patrol is None:
-        raise NotFound("巡查不存在")
-    check_visible(actor, patrol.unit_code, "巡查")
+        raise NotFound("巡查不存在", en="Patrol not found")
+    check_visible(actor, patrol.unit_code, "巡查", what_en="Patrol")
     if patrol.ended_at is not None:
         return patrol  # repeated upload
     end = _aware(ended_at, now)
     if end < patrol.started_at:
-        raise ValidationFailed("结束时间早于开始时间")
+        raise ValidationFailed("结束时间早于开始时间", en="The end time is earlier than the start time")
     patrol.ended_at = end
     audit.record(session, actor=actor, action="roads.end_patrol", object_type="patrol", object_id=patrol.patrol_id,
                  after={"ended_at": end}, unit_code=patrol.unit_code, now=now)
@@ -253,7 +254,7 @@ def _photo_kind(data: bytes) -> tuple[str, str]:
     for magic, kind in PHOTO_TYPES.items():
         if data.startswith(magic):
             return kind
-    raise ValidationFailed("照片须为 JPEG、PNG 或 WebP 图像")
+    raise ValidationFailed("照片须为 JPEG、PNG 或 WebP 图像", en="Photos must be JPEG, PNG or WebP images")
 
 
 def record_finding(session: Session, *, actor: Actor, client_uuid: str, patrol_uuid: str, category: str,
@@ -261,28 +262,28 @@ def record_finding(session: Session, *, actor: Actor, client_uuid: str, patrol_u
                    now: datetime, store: FileStore) -> tuple[Finding, bool]:
     """Store a finding once: a repeated upload with the same client id returns the stored one."""
     require_role(actor, Role.OFFICER, Role.SUPERVISOR)
-    cid = _valid_uuid(client_uuid, "发现问题")
+    cid = _valid_uuid(client_uuid, "发现问题", "finding")
     existing = session.execute(select(Finding).where(Finding.client_uuid == cid)).scalar_one_or_none()
     if existing is not None:
-        check_visible(actor, existing.unit_code, "发现问题")
+        check_visible(actor, existing.unit_code, "发现问题", what_en="Finding")
         return existing, False
-    pid = _valid_uuid(patrol_uuid, "巡查")
+    pid = _valid_uuid(patrol_uuid, "巡查", "patrol")
     patrol = session.execute(select(Patrol).where(Patrol.client_uuid == pid)).scalar_one_or_none()
     if patrol is None:
-        raise NotFound("巡查不存在（请先同步巡查开始记录）")
-    check_visible(actor, patrol.unit_code, "巡查")
+        raise NotFound("巡查不存在（请先同步巡查开始记录）", en="Patrol not found (sync the start of the patrol first)")
+    check_visible(actor, patrol.unit_code, "巡查", what_en="Patrol")
     try:
         cat = FindingCategory(category)
     except ValueError as exc:
-        raise ValidationFailed(f"问题类别不正确：{category}") from exc
+        raise ValidationFailed(f"问题类别不正确：{category}", en=f"Invalid finding category: {category}") from exc
     if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not (100 <= lon <= 125 and 20 <= lat <= 45):
-        raise ValidationFailed("位置坐标不正确")
+        raise ValidationFailed("位置坐标不正确", en="Invalid location coordinates")
     if len(photos) > MAX_PHOTOS:
-        raise ValidationFailed(f"照片最多 {MAX_PHOTOS} 张")
+        raise ValidationFailed(f"照片最多 {MAX_PHOTOS} 张", en=f"At most {MAX_PHOTOS} photos")
     meta = []
     for data in photos:
         if len(data) > MAX_PHOTO_BYTES:
-            raise ValidationFailed(f"单张照片不超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB")
+            raise ValidationFailed(f"单张照片不超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB", en=f"Each photo may be at most {MAX_PHOTO_BYTES // 1024 // 1024} MB")
         ctype, ext = _photo_kind(data)
         meta.append({"sha256": store.put(data, ext), "bytes": len(data), "type": ctype})
     f = Finding(finding_id=new_id()[:24], client_uuid=cid, patrol_id=patrol.patrol_id, road_id=patrol.road_id,
@@ -304,8 +305,8 @@ def record_finding(session: Session, *, actor: Actor, client_uuid: str, patrol_u
 def access_finding(session: Session, actor: Actor, finding_id: str) -> Finding:
     f = session.get(Finding, finding_id)
     if f is None:
-        raise NotFound("发现问题记录不存在")
-    check_visible(actor, f.unit_code, "发现问题记录")
+        raise NotFound("发现问题记录不存在", en="Finding not found")
+    check_visible(actor, f.unit_code, "发现问题记录", what_en="Finding")
     return f
 
 
@@ -330,7 +331,7 @@ def list_patrols(session: Session, *, actor: Actor, road_id: str | None = None, 
 
 def _move_finding(f: Finding, target: FindingStatus) -> None:
     if target not in FINDING_TRANSITIONS[FindingStatus(f.status)]:
-        raise IllegalTransition(f"发现问题当前状态为“{f.status}”，不能转为“{target.value}”")
+        raise IllegalTransition(f"发现问题当前状态为“{f.status}”，不能转为“{target.value}”", en=f"The finding is “{f.status}” and cannot move to “{target.value}”")
     f.status = target.value
 
 
@@ -341,7 +342,7 @@ def issue_notice(session: Session, *, actor: Actor, finding_id: str, party_name:
     require_role(actor, Role.OFFICER)
     f = access_finding(session, actor, finding_id)
     if not party_name.strip():
-        raise ValidationFailed("须填写当事人")
+        raise ValidationFailed("须填写当事人", en="The party is required")
     _move_finding(f, FindingStatus.NOTICE)
     days = working_days or RECTIFICATION.default_working_days
     from zhifa.shared.numbering import next_number
@@ -370,7 +371,7 @@ def open_case_for_finding(session: Session, *, actor: Actor, finding_id: str, pa
 
     f = access_finding(session, actor, finding_id)
     if f.case_id:
-        raise Conflict(f"该问题已立案（案件 {f.case_id}）")
+        raise Conflict(f"该问题已立案（案件 {f.case_id}）", en=f"A case has already been opened for this finding (case {f.case_id})")
     before = f.status
     _move_finding(f, FindingStatus.CASE)
     road = session.get(Road, f.road_id)
@@ -564,8 +565,8 @@ def list_tasks(session: Session, *, actor: Actor, status: str | None = None, lim
 def access_task(session: Session, actor: Actor, task_id: str) -> ChangeTask:
     t = session.get(ChangeTask, task_id)
     if t is None:
-        raise NotFound("遥感核查任务不存在")
-    check_visible(actor, t.unit_code, "遥感核查任务")
+        raise NotFound("遥感核查任务不存在", en="Remote-sensing review task not found")
+    check_visible(actor, t.unit_code, "遥感核查任务", what_en="Remote-sensing review task")
     return t
 
 
@@ -575,9 +576,9 @@ def resolve_task(session: Session, *, actor: Actor, task_id: str, confirmed: boo
     t = access_task(session, actor, task_id)
     target = TaskStatus.CONFIRMED if confirmed else TaskStatus.DISMISSED
     if target not in TASK_TRANSITIONS[TaskStatus(t.status)]:
-        raise IllegalTransition("该任务已核查")
+        raise IllegalTransition("该任务已核查", en="This task has already been reviewed")
     if not confirmed and not note.strip():
-        raise ValidationFailed("误报须说明理由")
+        raise ValidationFailed("误报须说明理由", en="A false alarm needs a reason")
     t.status = target.value
     t.resolved_at = now
     t.resolution = note.strip()
@@ -593,20 +594,20 @@ def register_ad(session: Session, *, actor: Actor, unit_code: str, owner: str, k
                 now: datetime, road_id: str | None = None, status: str = AdStatus.TO_CLEAR.value,
                 permit_ref: str | None = None) -> AdFacility:
     require_role(actor, Role.OFFICER, Role.SUPERVISOR)
-    check_visible(actor, unit_code, "执法机构")
+    check_visible(actor, unit_code, "执法机构", what_en="Enforcement unit")
     from zhifa.org.orm import Unit
 
     unit = session.get(Unit, unit_code)
     if unit is None:
-        raise NotFound("执法机构不存在")
+        raise NotFound("执法机构不存在", en="Enforcement unit not found")
     if not owner.strip():
-        raise ValidationFailed("须填写广告设施所有人")
+        raise ValidationFailed("须填写广告设施所有人", en="The owner of the advertising facility is required")
     try:
         st = AdStatus(status)
     except ValueError as exc:
-        raise ValidationFailed(f"状态不正确：{status}") from exc
+        raise ValidationFailed(f"状态不正确：{status}", en=f"Invalid status: {status}") from exc
     if st is AdStatus.APPROVED and not (permit_ref or "").strip():
-        raise ValidationFailed("许可保留的设施须填写许可文号")
+        raise ValidationFailed("许可保留的设施须填写许可文号", en="A facility kept under permit needs its permit number")
     if road_id:
         access_road(session, actor, road_id)
     city = unit.city_code or unit.unit_code
@@ -626,16 +627,16 @@ def set_ad_status(session: Session, *, actor: Actor, ad_id: str, status: str, no
     require_role(actor, Role.OFFICER, Role.SUPERVISOR)
     ad = session.get(AdFacility, ad_id)
     if ad is None:
-        raise NotFound("广告设施不存在")
-    check_visible(actor, ad.unit_code, "广告设施")
+        raise NotFound("广告设施不存在", en="Advertising facility not found")
+    check_visible(actor, ad.unit_code, "广告设施", what_en="Advertising facility")
     try:
         target = AdStatus(status)
     except ValueError as exc:
-        raise ValidationFailed(f"状态不正确：{status}") from exc
+        raise ValidationFailed(f"状态不正确：{status}", en=f"Invalid status: {status}") from exc
     if not rules.ad_transition_allowed(ad.status, target.value):
-        raise IllegalTransition(f"广告设施状态“{AD_STATUS_ZH[ad.status]}”不能改为“{AD_STATUS_ZH[target.value]}”")
+        raise IllegalTransition(f"广告设施状态“{AD_STATUS_ZH[ad.status]}”不能改为“{AD_STATUS_ZH[target.value]}”", en=f"An advertising facility that is “{AD_STATUS_EN[ad.status]}” cannot become “{AD_STATUS_EN[target.value]}”")
     if target is AdStatus.APPROVED and not (permit_ref or ad.permit_ref or "").strip():
-        raise ValidationFailed("许可保留的设施须填写许可文号")
+        raise ValidationFailed("许可保留的设施须填写许可文号", en="A facility kept under permit needs its permit number")
     before = ad.status
     ad.status = target.value
     ad.permit_ref = permit_ref or ad.permit_ref
@@ -696,8 +697,8 @@ def create_round(session: Session, *, actor: Actor, year: int, title: str, now: 
 def access_round(session: Session, actor: Actor, round_id: str) -> ModelRoadRound:
     rnd = session.get(ModelRoadRound, round_id)
     if rnd is None:
-        raise NotFound("评定批次不存在")
-    check_visible(actor, rnd.unit_code, "评定批次")
+        raise NotFound("评定批次不存在", en="Evaluation round not found")
+    check_visible(actor, rnd.unit_code, "评定批次", what_en="Evaluation round")
     return rnd
 
 
@@ -710,11 +711,11 @@ def list_rounds(session: Session, *, actor: Actor) -> list[ModelRoadRound]:
 def nominate(session: Session, *, actor: Actor, round_id: str, road_id: str, now: datetime) -> ModelRoadCandidate:
     rnd = access_round(session, actor, round_id)
     if rnd.status != RoundStatus.OPEN.value:
-        raise IllegalTransition("评定结果已公布，不能再申报")
+        raise IllegalTransition("评定结果已公布，不能再申报", en="The results have been published; no more sections can be nominated")
     road = access_road(session, actor, road_id)
     if session.execute(select(ModelRoadCandidate).where(ModelRoadCandidate.round_id == round_id,
                                                         ModelRoadCandidate.road_id == road_id)).first():
-        raise Conflict("该路段已申报")
+        raise Conflict("该路段已申报", en="This section has already been nominated")
     c = ModelRoadCandidate(candidate_id=new_id()[:24], round_id=round_id, road_id=road.road_id, unit_code=road.unit_code,
                            professional_scores=[], public_scores=[], total=None, rank=None, designated=None)
     session.add(c)
@@ -728,12 +729,12 @@ def add_score(session: Session, *, actor: Actor, candidate_id: str, kind: str, s
     """A professional evaluator's score (supervisors) or a public score (collected survey, entered by staff)."""
     c = session.get(ModelRoadCandidate, candidate_id)
     if c is None:
-        raise NotFound("候选路段不存在")
+        raise NotFound("候选路段不存在", en="Candidate section not found")
     rnd = access_round(session, actor, c.round_id)
     if rnd.status != RoundStatus.OPEN.value:
-        raise IllegalTransition("评定结果已公布，不能再评分")
+        raise IllegalTransition("评定结果已公布，不能再评分", en="The results have been published; no more scores can be entered")
     if not 0 <= score <= 100:
-        raise ValidationFailed("评分须在 0–100 之间")
+        raise ValidationFailed("评分须在 0–100 之间", en="Scores must be between 0 and 100")
     if kind == "professional":
         require_role(actor, Role.SUPERVISOR)
         c.professional_scores = [*c.professional_scores, float(score)]
@@ -741,7 +742,7 @@ def add_score(session: Session, *, actor: Actor, candidate_id: str, kind: str, s
         require_role(actor, Role.SUPERVISOR, Role.OFFICER)
         c.public_scores = [*c.public_scores, float(score)]
     else:
-        raise ValidationFailed("评分类型须为 professional 或 public")
+        raise ValidationFailed("评分类型须为 professional 或 public", en="The score type must be professional or public")
     audit.record(session, actor=actor, action="roads.add_score", object_type="model_road_candidate",
                  object_id=c.candidate_id, after={"kind": kind, "score": score}, unit_code=c.unit_code, now=now)
     return c
@@ -758,10 +759,10 @@ def publish_round(session: Session, *, actor: Actor, round_id: str, now: datetim
     require_role(actor, Role.SUPERVISOR)
     rnd = access_round(session, actor, round_id)
     if rnd.status != RoundStatus.OPEN.value:
-        raise IllegalTransition("评定结果已公布")
+        raise IllegalTransition("评定结果已公布", en="The results have already been published")
     cands = list(session.execute(select(ModelRoadCandidate).where(ModelRoadCandidate.round_id == round_id)).scalars())
     if not cands:
-        raise ValidationFailed("没有候选路段")
+        raise ValidationFailed("没有候选路段", en="There are no candidate sections")
     params = model_road_params_on(date(rnd.year, 1, 1))
     scores = rules.score_candidates([(c.candidate_id, c.professional_scores, c.public_scores) for c in cands], params)
     by = {s.key: s for s in scores}

@@ -66,7 +66,7 @@ def get_ranking(actor: StaffActor, s: DbSession, period: str) -> dict[str, Any]:
     try:
         start, end = ranking.period_of(period)
     except (ValueError, TypeError):
-        raise ValidationFailed("统计期间格式应为 2022Q1、2022-03 或 2022") from None
+        raise ValidationFailed("统计期间格式应为 2022Q1、2022-03 或 2022", en="The period must look like 2022Q1, 2022-03 or 2022") from None
     return ranking.as_dict(ranking.visible_rows(ranking.compute(s, actor=actor, start=start, end=end), actor))
 
 

@@ -194,20 +194,20 @@ def operations_create(request: Request, actor: StaffActor, s: DbSession, clock: 
     return RedirectResponse("/supervision/operations", status_code=303)
 
 
-def _period(clock_date: date, period: str, lang: str = "zh") -> tuple[str, date, date]:
+def _period(clock_date: date, period: str) -> tuple[str, date, date]:
     if not period:
         q = (clock_date.month - 1) // 3 + 1
         period = f"{clock_date.year}Q{q}"
     try:
         start, end = ranking.period_of(period)
     except (ValueError, TypeError):
-        raise ValidationFailed(translate("supervision.bad_period", lang)) from None
+        raise ValidationFailed(translate("supervision.bad_period"), en=translate("supervision.bad_period", "en")) from None
     return period, start, end
 
 
 @router.get("/supervision/ranking")
 def ranking_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, period: str = "") -> Response:
-    label, start, end = _period(clock.now().date(), period, get_lang(request))
+    label, start, end = _period(clock.now().date(), period)
     r = ranking.visible_rows(ranking.compute(s, actor=actor, start=start, end=end), actor)
     return render(request, "supervision/ranking.html", {"r": r, "period": label})
 

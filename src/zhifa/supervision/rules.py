@@ -19,7 +19,7 @@ def next_status(current: OrderStatus, action: OrderAction) -> OrderStatus:
     try:
         return TRANSITIONS[(current, action)]
     except KeyError:
-        raise IllegalTransition(f"工单状态为「{current.value}」时不能执行「{action.value}」") from None
+        raise IllegalTransition(f"工单状态为「{current.value}」时不能执行「{action.value}」", en=f"A work order that is “{current.value}” does not allow “{action.value}”") from None
 
 
 @dataclass(frozen=True)

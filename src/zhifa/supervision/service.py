@@ -48,15 +48,15 @@ def create_order(
     """交办: number the order in the issuing unit's sequence and set its time limit on the calendar."""
     require_role(actor, Role.SUPERVISOR, Role.ANALYST)
     if not actor.can_see_unit(unit_code):
-        raise PermissionDenied("只能向本单位及下级单位交办工单")
+        raise PermissionDenied("只能向本单位及下级单位交办工单", en="Work orders may only be assigned to your own unit or the units below it")
     title = (title or "").strip()
     if not title or len(title) > 200:
-        raise ValidationFailed("工单标题不能为空，且不超过200字")
+        raise ValidationFailed("工单标题不能为空，且不超过200字", en="The work order title is required and may be at most 200 characters")
     src = OrderSource(source)
     params = params_on(now.date())
     limit = time_limit_working_days or params.default_time_limit_working_days
     if not 1 <= limit <= 90:
-        raise ValidationFailed("办理时限须在1至90个工作日之间")
+        raise ValidationFailed("办理时限须在1至90个工作日之间", en="The time limit must be between 1 and 90 working days")
     seq = next_number(session, kind="work_order", unit_code=actor.unit_code, year=now.year)
     order = WorkOrder(
         order_id=new_id()[:24],
@@ -87,10 +87,10 @@ def create_order(
 def access_order(session: Session, actor: Actor, order_id: str) -> WorkOrder:
     order = session.get(WorkOrder, order_id)
     if order is None:
-        raise NotFound("工单不存在")
+        raise NotFound("工单不存在", en="Work order not found")
     # the handling unit and the issuing unit (and the units above either) may both see it
     visible_as = order.unit_code if actor.can_see_unit(order.unit_code) else order.issued_by_unit
-    check_visible(actor, visible_as, "工单")
+    check_visible(actor, visible_as, "工单", what_en="Work order")
     return order
 
 
@@ -110,13 +110,13 @@ def act(
     if handling_side:
         require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ANALYST)
         if not actor.can_see_unit(order.unit_code):
-            raise PermissionDenied("只有承办单位可以承办或办结工单")
+            raise PermissionDenied("只有承办单位可以承办或办结工单", en="Only the handling unit may accept or complete the work order")
     else:
         require_role(actor, Role.SUPERVISOR)
         if not actor.can_see_unit(order.issued_by_unit):
-            raise PermissionDenied("只有交办单位可以督办或回访")
+            raise PermissionDenied("只有交办单位可以督办或回访", en="Only the assigning unit may urge the work order or make the callback")
     if act_ is OrderAction.COMPLETE and not (note or "").strip():
-        raise ValidationFailed("办结须填写办理结果")
+        raise ValidationFailed("办结须填写办理结果", en="Completing a work order needs the result of its handling")
     before = _snapshot(order)
     new = rules.next_status(OrderStatus(order.status), act_)
     order.status = new.value
@@ -206,17 +206,17 @@ ACCOUNTABILITY_KINDS = {"organisational": "组织处理", "judicial": "移交司
 MEASURES = ("诫勉谈话", "通报批评", "政务警告", "政务记过", "政务降级", "免职", "开除公职", "党内警告", "党内严重警告", "移交司法")
 
 
-def _text(value: str | None, field: str, limit: int = 2000) -> str:
+def _text(value: str | None, field: str, limit: int = 2000, *, en: str) -> str:
     v = (value or "").strip()
     if not v:
-        raise ValidationFailed(f"{field}不能为空")
+        raise ValidationFailed(f"{field}不能为空", en=f"{en} is required")
     return v[:limit]
 
 
 def _visible_units(actor: Actor, units: list[str]) -> None:
     for u in units:
         if not actor.can_see_unit(u):
-            raise PermissionDenied(f"单位 {u} 不在本单位监督范围内")
+            raise PermissionDenied(f"单位 {u} 不在本单位监督范围内", en=f"Unit {u} is outside your unit's supervision")
 
 
 def start_inspection(
@@ -225,11 +225,11 @@ def start_inspection(
 ) -> InspectionRound:
     require_role(actor, Role.SUPERVISOR)
     if kind not in ("open", "secret"):
-        raise ValidationFailed("检查方式须为明查(open)或暗访(secret)")
+        raise ValidationFailed("检查方式须为明查(open)或暗访(secret)", en="The inspection must be an open inspection (open) or a secret inspection (secret)")
     if end < start:
-        raise ValidationFailed("结束日期不能早于开始日期")
+        raise ValidationFailed("结束日期不能早于开始日期", en="The end date cannot be earlier than the start date")
     _visible_units(actor, units_visited)
-    r = InspectionRound(round_id=new_id()[:24], title=_text(title, "标题", 200), kind=kind, unit_code=actor.unit_code,
+    r = InspectionRound(round_id=new_id()[:24], title=_text(title, "标题", 200, en="The title"), kind=kind, unit_code=actor.unit_code,
                         units_visited=sorted(set(units_visited)), start=start, end=end, created_at=now)
     session.add(r)
     audit.record(session, actor=actor, action="supervision.inspection_start", object_type="inspection_round",
@@ -245,11 +245,11 @@ def record_finding(
     require_role(actor, Role.SUPERVISOR)
     rnd = session.get(InspectionRound, round_id)
     if rnd is None:
-        raise NotFound("检查轮次不存在")
-    check_visible(actor, rnd.unit_code, "检查轮次")
+        raise NotFound("检查轮次不存在", en="Inspection round not found")
+    check_visible(actor, rnd.unit_code, "检查轮次", what_en="Inspection round")
     if unit_code not in rnd.units_visited:
-        raise ValidationFailed("问题所在单位不在本轮检查范围内")
-    text = _text(description, "问题描述")
+        raise ValidationFailed("问题所在单位不在本轮检查范围内", en="The unit of the finding is not covered by this inspection round")
+    text = _text(description, "问题描述", en="The description of the finding")
     order = create_order(session, actor=actor, unit_code=unit_code, source="inspection",
                          title=f"{'暗访' if rnd.kind == 'secret' else '明查'}发现问题整改：{text[:60]}", description=text,
                          source_ref=round_id, time_limit_working_days=rectify_within_working_days,
@@ -266,8 +266,8 @@ def mark_rectified(session: Session, *, actor: Actor, finding_id: str, now: date
     require_role(actor, Role.SUPERVISOR)
     f = session.get(InspectionFinding, finding_id)
     if f is None:
-        raise NotFound("问题不存在")
-    check_visible(actor, f.unit_code, "问题")
+        raise NotFound("问题不存在", en="Inspection finding not found")
+    check_visible(actor, f.unit_code, "问题", what_en="Inspection finding")
     f.rectified, f.rectified_on = True, now.date()
     audit.record(session, actor=actor, action="supervision.rectified", object_type="inspection_finding",
                  object_id=f.finding_id, after={"rectified": True}, unit_code=f.unit_code, now=now)
@@ -292,8 +292,8 @@ def record_interview(
     """约谈; returns the record and whether the unit is now out of this year's awards (N per ruledata)."""
     require_role(actor, Role.SUPERVISOR)
     _visible_units(actor, [unit_code])
-    iv = Interview(interview_id=new_id()[:24], unit_code=unit_code, subject=_text(subject, "约谈对象", 200),
-                   reason=_text(reason, "约谈事由"), held_on=held_on, by_unit=actor.unit_code)
+    iv = Interview(interview_id=new_id()[:24], unit_code=unit_code, subject=_text(subject, "约谈对象", 200, en="The person or company interviewed"),
+                   reason=_text(reason, "约谈事由", en="The reason for the interview"), held_on=held_on, by_unit=actor.unit_code)
     session.add(iv)
     session.flush()
     n = interviews_in_year(session, unit_code=unit_code, year=held_on.year)
@@ -316,11 +316,11 @@ def record_accountability(
     require_role(actor, Role.SUPERVISOR)
     _visible_units(actor, [unit_code])
     if kind not in ACCOUNTABILITY_KINDS:
-        raise ValidationFailed("问责方式须为组织处理或移交司法机关")
+        raise ValidationFailed("问责方式须为组织处理或移交司法机关", en="Accountability must be organisational handling or transfer to judicial organs")
     if measure not in MEASURES:
-        raise ValidationFailed("处理措施不在规定范围内")
-    rec = Accountability(record_id=new_id()[:24], unit_code=unit_code, officer_name=_text(officer_name, "人员姓名", 64),
-                         kind=kind, measure=measure, reason=_text(reason, "事由"), case_id=case_id, decided_on=decided_on)
+        raise ValidationFailed("处理措施不在规定范围内", en="The measure is not one of the permitted measures")
+    rec = Accountability(record_id=new_id()[:24], unit_code=unit_code, officer_name=_text(officer_name, "人员姓名", 64, en="The officer's name"),
+                         kind=kind, measure=measure, reason=_text(reason, "事由", en="The reason"), case_id=case_id, decided_on=decided_on)
     session.add(rec)
     audit.record(session, actor=actor, action="supervision.accountability", object_type="accountability",
                  object_id=rec.record_id, after={"kind": kind, "measure": measure}, unit_code=unit_code, now=now)
@@ -342,10 +342,10 @@ def record_joint_operation(
     require_role(actor, Role.SUPERVISOR, Role.ANALYST, Role.OFFICER)
     _visible_units(actor, areas)
     if end < start:
-        raise ValidationFailed("结束日期不能早于开始日期")
+        raise ValidationFailed("结束日期不能早于开始日期", en="The end date cannot be earlier than the start date")
     if vehicles_handled < 0 or vehicles_checked < vehicles_handled:
-        raise ValidationFailed("查处车辆数不能大于检查车辆数")
-    op = JointOperation(operation_id=new_id()[:24], title=_text(title, "行动名称", 200), unit_code=actor.unit_code,
+        raise ValidationFailed("查处车辆数不能大于检查车辆数", en="Vehicles dealt with cannot exceed vehicles checked")
+    op = JointOperation(operation_id=new_id()[:24], title=_text(title, "行动名称", 200, en="The operation name"), unit_code=actor.unit_code,
                         partners=[p.strip() for p in partners if p.strip()], areas=sorted(set(areas)), start=start,
                         end=end, vehicles_checked=vehicles_checked, vehicles_handled=vehicles_handled,
                         case_ids=list(dict.fromkeys(case_ids)))

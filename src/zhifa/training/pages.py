@@ -87,7 +87,7 @@ async def test_submit(request: Request, test_id: str, actor: StaffActor, s: DbSe
         try:
             answers.append(int(str(v)) if v is not None and str(v) != "" else None)
         except ValueError as exc:
-            raise ValidationFailed(translate("training.bad_answer", get_lang(request))) from exc
+            raise ValidationFailed(translate("training.bad_answer"), en=translate("training.bad_answer", "en")) from exc
     a = service.submit_attempt(s, actor=actor, test_id=test_id, answers=answers, now=clock.now())
     return render(request, "training/test.html", {"exam": t, "result": a})
 
@@ -139,7 +139,7 @@ async def survey_respond(request: Request, survey_id: str, s: DbSession, clock: 
     try:
         scores = [int(str(form.get(f"s{i}", ""))) for i in range(len(sv.questions))]
     except ValueError as exc:
-        raise ValidationFailed(translate("training.score_each", get_lang(request))) from exc
+        raise ValidationFailed(translate("training.score_each"), en=translate("training.score_each", "en")) from exc
     service.submit_response(s, survey_id=survey_id, scores=scores, comment=str(form.get("comment", ""))[:1000],
                             now=clock.now())
     return render(request, "training/respond.html", _respond_ctx(request, s, sv, done=True))

@@ -15,16 +15,24 @@ def grade(questions: Sequence[Mapping[str, Any]], answers: Sequence[int | None])
     return round(100.0 * right / len(questions), 1)
 
 
+class QuestionError(ValueError):
+    """A malformed test question: the Chinese message, and `en` its English text."""
+
+    def __init__(self, message: str, *, en: str) -> None:
+        super().__init__(message)
+        self.en = en
+
+
 def check_questions(questions: Sequence[Mapping[str, Any]]) -> None:
     for i, q in enumerate(questions, start=1):
         opts = q.get("options") or []
         if not str(q.get("q", "")).strip():
-            raise ValueError(f"第 {i} 题缺少题干")
+            raise QuestionError(f"第 {i} 题缺少题干", en=f"Question {i} has no text")
         if len(opts) < 2:
-            raise ValueError(f"第 {i} 题至少需要两个选项")
+            raise QuestionError(f"第 {i} 题至少需要两个选项", en=f"Question {i} needs at least two options")
         a = q.get("answer")
         if not isinstance(a, int) or not 0 <= a < len(opts):
-            raise ValueError(f"第 {i} 题的正确答案不在选项范围内")
+            raise QuestionError(f"第 {i} 题的正确答案不在选项范围内", en=f"The correct answer of question {i} is not one of its options")
 
 
 @dataclass(frozen=True)

@@ -46,13 +46,13 @@ def create_course(session: Session, *, actor: Actor, title: str, category: str, 
                   now: datetime) -> Course:
     require_role(actor, *TRAINER_ROLES)
     if not title.strip():
-        raise ValidationFailed("须填写课程名称")
+        raise ValidationFailed("须填写课程名称", en="The course title is required")
     if category not in CATEGORIES_ZH:
-        raise ValidationFailed(f"课程类别不正确：{category}")
+        raise ValidationFailed(f"课程类别不正确：{category}", en=f"Invalid course category: {category}")
     if mode not in MODES_ZH:
-        raise ValidationFailed(f"培训方式不正确：{mode}")
+        raise ValidationFailed(f"培训方式不正确：{mode}", en=f"Invalid training mode: {mode}")
     if not 0 < hours <= 200:
-        raise ValidationFailed("学时须在 0–200 之间")
+        raise ValidationFailed("学时须在 0–200 之间", en="Training hours must be between 0 and 200")
     c = Course(course_id=new_id()[:24], title=title.strip(), category=category, hours=float(hours), mode=mode,
                unit_code=actor.unit_code, created_at=now)
     session.add(c)
@@ -72,11 +72,11 @@ def schedule_session(session: Session, *, actor: Actor, course_id: str, starts_o
     require_role(actor, *TRAINER_ROLES)
     course = session.get(Course, course_id)
     if course is None:
-        raise NotFound("课程不存在")
+        raise NotFound("课程不存在", en="Course not found")
     unit = unit_code or actor.unit_code
-    check_visible(actor, unit, "执法机构")
+    check_visible(actor, unit, "执法机构", what_en="Enforcement unit")
     if ends_on < starts_on:
-        raise ValidationFailed("结束日期早于开始日期")
+        raise ValidationFailed("结束日期早于开始日期", en="The end date is earlier than the start date")
     ts = TrainingSession(session_id=new_id()[:24], course_id=course.course_id, unit_code=unit, starts_on=starts_on,
                          ends_on=ends_on, place=place.strip() or "—", created_at=now)
     session.add(ts)
@@ -100,18 +100,18 @@ def record_attendance(session: Session, *, actor: Actor, session_id: str, userna
     require_role(actor, *TRAINER_ROLES)
     ts = session.get(TrainingSession, session_id)
     if ts is None:
-        raise NotFound("培训班次不存在")
-    check_visible(actor, ts.unit_code, "培训班次")
+        raise NotFound("培训班次不存在", en="Training session not found")
+    check_visible(actor, ts.unit_code, "培训班次", what_en="Training session")
     course = session.get(Course, ts.course_id)
     credit = float(hours if hours is not None else (course.hours if course else 0))
     if not 0 < credit <= 200:
-        raise ValidationFailed("学时须在 0–200 之间")
+        raise ValidationFailed("学时须在 0–200 之间", en="Training hours must be between 0 and 200")
     added = 0
     for name in dict.fromkeys(u.strip() for u in usernames if u.strip()):
         user = session.execute(select(User).where(User.username == name)).scalar_one_or_none()
         if user is None:
-            raise ValidationFailed(f"用户不存在：{name}")
-        check_visible(actor, user.unit_code, "人员")
+            raise ValidationFailed(f"用户不存在：{name}", en=f"User not found: {name}")
+        check_visible(actor, user.unit_code, "人员", what_en="Staff member")
         if session.execute(select(Attendance.attendance_id).where(Attendance.session_id == session_id,
                                                                   Attendance.username == name)).first():
             continue
@@ -132,13 +132,13 @@ def create_test(session: Session, *, actor: Actor, course_id: str, title: str, q
     require_role(actor, *TRAINER_ROLES)
     course = session.get(Course, course_id)
     if course is None:
-        raise NotFound("课程不存在")
+        raise NotFound("课程不存在", en="Course not found")
     try:
         rules.check_questions(questions)
-    except ValueError as exc:
-        raise ValidationFailed(str(exc)) from exc
+    except rules.QuestionError as exc:
+        raise ValidationFailed(str(exc), en=exc.en) from exc
     if not questions:
-        raise ValidationFailed("试卷至少需要一道题")
+        raise ValidationFailed("试卷至少需要一道题", en="A test needs at least one question")
     r = rules_on(_day(now))
     t = OnlineTest(test_id=new_id()[:24], course_id=course_id, title=title.strip() or course.title, questions=questions,
                    pass_mark=float(pass_mark if pass_mark is not None else r.test_pass_mark),
@@ -160,7 +160,7 @@ def access_test(session: Session, actor: Actor, test_id: str) -> OnlineTest:
     require_staff(actor)
     t = session.get(OnlineTest, test_id)
     if t is None:
-        raise NotFound("试卷不存在")
+        raise NotFound("试卷不存在", en="Test not found")
     return t
 
 
@@ -170,7 +170,7 @@ def submit_attempt(session: Session, *, actor: Actor, test_id: str, answers: Seq
     require_role(actor, Role.OFFICER, Role.SUPERVISOR, Role.ANALYST, Role.LEGAL_REVIEWER)
     t = access_test(session, actor, test_id)
     if len(answers) > len(t.questions):
-        raise ValidationFailed("答案数多于题目数")
+        raise ValidationFailed("答案数多于题目数", en="More answers than questions")
     score = rules.grade(t.questions, list(answers))
     passed = score >= t.pass_mark
     passed_before = session.execute(select(Attempt.attempt_id).where(
@@ -262,13 +262,13 @@ DEFAULT_QUESTIONS = ["执法人员文明规范、态度良好", "执法程序公
 def create_survey(session: Session, *, actor: Actor, unit_code: str, year: int, now: datetime, title: str = "",
                   questions: list[str] | None = None) -> Survey:
     require_role(actor, Role.SUPERVISOR)
-    check_visible(actor, unit_code, "执法机构")
+    check_visible(actor, unit_code, "执法机构", what_en="Enforcement unit")
     unit = session.get(Unit, unit_code)
     if unit is None:
-        raise NotFound("执法机构不存在")
+        raise NotFound("执法机构不存在", en="Enforcement unit not found")
     qs = [q.strip() for q in (questions or DEFAULT_QUESTIONS) if q.strip()]
     if not qs:
-        raise ValidationFailed("至少需要一个测评项目")
+        raise ValidationFailed("至少需要一个测评项目", en="A survey needs at least one item")
     sv = Survey(survey_id=new_id()[:24], unit_code=unit_code, year=year, title=title.strip() or f"{year}年度{unit.name}执法满意度测评",
                 questions=qs, open=True, created_at=now)
     session.add(sv)
@@ -282,7 +282,7 @@ def public_survey(session: Session, survey_id: str) -> Survey:
     """A survey as the public sees it through its link (no login): only open surveys."""
     sv = session.get(Survey, survey_id)
     if sv is None or not sv.open:
-        raise NotFound("测评不存在或已结束")
+        raise NotFound("测评不存在或已结束", en="Survey not found or already closed")
     return sv
 
 
@@ -290,11 +290,11 @@ def submit_response(session: Session, *, survey_id: str, scores: Sequence[int], 
                     respondent: str = "public") -> SurveyResponse:
     sv = public_survey(session, survey_id)
     if len(scores) != len(sv.questions):
-        raise ValidationFailed("请对每一项打分")
+        raise ValidationFailed("请对每一项打分", en="Please rate every item")
     if any(not isinstance(x, int) or not 1 <= x <= 5 for x in scores):
-        raise ValidationFailed("评分须为 1–5 分")
+        raise ValidationFailed("评分须为 1–5 分", en="Scores must be from 1 to 5")
     if respondent not in ("public", "party", "staff"):
-        raise ValidationFailed("评价人类型不正确")
+        raise ValidationFailed("评价人类型不正确", en="Invalid respondent type")
     r = SurveyResponse(response_id=new_id()[:24], survey_id=survey_id, unit_code=sv.unit_code, scores=list(scores),
                        comment=(comment or "").strip()[:1000], respondent=respondent, submitted_at=now)
     session.add(r)
@@ -311,10 +311,10 @@ def close_survey(session: Session, *, actor: Actor, survey_id: str, now: datetim
     require_role(actor, Role.SUPERVISOR)
     sv = session.get(Survey, survey_id)
     if sv is None:
-        raise NotFound("测评不存在")
-    check_visible(actor, sv.unit_code, "测评")
+        raise NotFound("测评不存在", en="Survey not found")
+    check_visible(actor, sv.unit_code, "测评", what_en="Survey")
     if not sv.open:
-        raise Conflict("测评已结束")
+        raise Conflict("测评已结束", en="The survey has already closed")
     sv.open = False
     audit.record(session, actor=actor, action="training.close_survey", object_type="survey", object_id=survey_id,
                  before={"open": True}, after={"open": False}, unit_code=sv.unit_code, now=now)

@@ -236,15 +236,15 @@ def create_user(
     try:
         role = str(Role(role))
     except ValueError as e:
-        raise ValidationFailed(f"未知角色：{role}") from e
+        raise ValidationFailed(f"未知角色：{role}", en=f"Unknown role: {role}") from e
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+        raise ValidationFailed(f"密码至少 {MIN_PASSWORD_LENGTH} 位", en=f"The password must have at least {MIN_PASSWORD_LENGTH} characters")
     if not username or len(username) > 64:
-        raise ValidationFailed("用户名不能为空且不超过 64 个字符")
+        raise ValidationFailed("用户名不能为空且不超过 64 个字符", en="The username is required and may be at most 64 characters")
     if session.get(Unit, unit_code) is None:
-        raise NotFound(f"单位 {unit_code} 不存在")
+        raise NotFound(f"单位 {unit_code} 不存在", en=f"Unit {unit_code} not found")
     if session.execute(select(User.user_id).where(User.username == username)).first():
-        raise Conflict(f"用户名 {username} 已存在")
+        raise Conflict(f"用户名 {username} 已存在", en=f"Username {username} already exists")
     user = User(
         user_id=new_id()[:32],
         username=username,

@@ -213,7 +213,7 @@ def live(session: Session, *, actor: Actor, tree: UnitTree, now: Any, unit: str 
     from zhifa.shared.clock import TZ
 
     code = unit or actor.unit_code
-    check_visible(actor, code, "单位")
+    check_visible(actor, code, "单位", what_en="Unit")
     codes = None if code == PROVINCE_CODE else sorted(descendants(code, tree.parents))
 
     def sc(stmt: Any, col: Any) -> Any:
@@ -313,7 +313,7 @@ def export_rows(data: dict[str, Any], table: str) -> tuple[list[str], list[list[
     from zhifa.shared.errors import NotFound
 
     if table not in EXPORT_TABLES:
-        raise NotFound(f"没有名为 {table} 的表")
+        raise NotFound(f"没有名为 {table} 的表", en=f"There is no table named {table}")
     if table == "today":
         return ["figure", "count"], [[k, v] for k, v in data["today"].items()]
     rows = data[table]
@@ -353,4 +353,4 @@ def export(data: dict[str, Any], table: str, fmt: str) -> tuple[bytes, str]:
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    raise NotFound("导出格式应为 csv 或 xlsx")
+    raise NotFound("导出格式应为 csv 或 xlsx", en="The export format must be csv or xlsx")

@@ -136,7 +136,7 @@ def current_actor(request: Request) -> Actor:
 def staff_actor(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     """A logged-in member of staff (not a party or member of the public)."""
     if actor.role not in STAFF_ROLES:
-        raise PermissionDenied("仅限执法机构工作人员")
+        raise PermissionDenied("仅限执法机构工作人员", en="For enforcement unit staff only")
     return actor
 
 
@@ -147,7 +147,7 @@ def require_roles(*roles: Role | str) -> Callable[..., Actor]:
     def _dep(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
         if actor.role in (Role.ADMIN, Role.SYSTEM) or str(actor.role) in wanted:
             return actor
-        raise PermissionDenied("当前角色无权访问此功能")
+        raise PermissionDenied("当前角色无权访问此功能", en="Your role may not use this function")
 
     return _dep
 
@@ -191,7 +191,7 @@ async def csrf_protect(request: Request) -> None:
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
     if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
-        raise PermissionDenied(translate("error.csrf", get_lang(request)))
+        raise PermissionDenied(translate("error.csrf"), en=translate("error.csrf", "en"))
 
 
 # ---------------------------------------------------------------- rendering
