@@ -6,7 +6,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.support import csrf_from, login, seed_units, seed_users
-from zhifa.complaints import api as complaints_api
 from zhifa.web.app import create_app
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -16,10 +15,8 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 def client(container):
     seed_units(container)
     seed_users(container, [("sup", "supervisor", "410000"), ("zz", "officer", "410100"), ("ly", "officer", "410300")])
-    complaints_api._limiter = None
     with TestClient(create_app(container)) as c:
         yield c
-    complaints_api._limiter = None
 
 
 def _report(client, **fields):
@@ -69,7 +66,6 @@ def test_open311_services_create_and_status(client):
 
 def test_public_submissions_are_rate_limited_per_address(client, container):
     container.settings.public_rate_limit_per_minute = 2
-    complaints_api._limiter = None
     codes = [client.post("/open311/v2/requests.json", data={
         "service_code": "other", "lat": "34.75", "long": "113.62", "description": f"第{i}次测试提交内容"}).status_code
         for i in range(3)]

@@ -11,7 +11,6 @@ from schemathesis.checks import not_a_server_error
 
 from tests.support import ARTIFACTS
 from zhifa.bootstrap import build, create_schema
-from zhifa.complaints import api as complaints_api
 from zhifa.config import Settings
 
 COUNTER = {"cases": 0}
@@ -25,7 +24,6 @@ def _app(tmp: str):  # type: ignore[no-untyped-def]
     c = build(Settings(env="test", data_dir=tmp, database_url="", public_rate_limit_per_minute=100_000))
     create_schema(c)
     seed_units(c)
-    complaints_api._limiter = None
     return create_app(c)
 
 

@@ -8,7 +8,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.support import csrf_from, english, login, seed_units, seed_users
-from zhifa.complaints import api as complaints_api
 from zhifa.web.app import create_app
 from zhifa.web.pages import limiter
 
@@ -19,11 +18,9 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 def client(container):
     seed_units(container)
     seed_users(container, [("sup", "supervisor", "410000")])
-    complaints_api._limiter = None
     limiter._fails.clear()  # noqa: SLF001 - the limiter is process-wide
     with TestClient(create_app(container)) as c:
         yield c
-    complaints_api._limiter = None
 
 
 def _report(c: TestClient, **fields: str):

@@ -38,3 +38,28 @@ def test_the_container_builds_each_limiter_once_with_the_configured_backend(tmp_
     shared = build(Settings(env="test", data_dir=tmp_path / "b", database_url="", rate_limit_backend="redis",
                             redis_url=redis_url))
     assert isinstance(shared.limiter("portal", 20, 60), RedisSlidingWindowLimiter)
+
+
+def test_two_server_processes_count_public_reports_together(tmp_path, redis_url):
+    """Open311 submissions through two apps (two processes' worth of state) against one Redis window."""
+    from fastapi.testclient import TestClient
+
+    from tests.support import seed_units
+    from zhifa.bootstrap import create_schema
+    from zhifa.web.app import create_app
+
+    settings = Settings(env="test", data_dir=tmp_path / "a", database_url="", rate_limit_backend="redis",
+                        redis_url=redis_url, public_rate_limit_per_minute=2)
+    first = build(settings)
+    create_schema(first)
+    seed_units(first)
+    second = build(settings)  # same database, its own limiters: another worker
+    first.limiter("public_reports", 2, 60).reset()
+
+    def post(app_client, i):
+        return app_client.post("/open311/v2/requests.json", data={
+            "service_code": "other", "lat": "34.75", "long": "113.62", "description": f"第{i}次测试提交内容"}).status_code
+
+    with TestClient(create_app(first)) as a, TestClient(create_app(second)) as b:
+        assert [post(a, 1), post(b, 2), post(a, 3), post(b, 4)] == [200, 200, 429, 429]
+    first.limiter("public_reports", 2, 60).reset()

@@ -30,7 +30,7 @@ from zhifa.leads.service import access_lead
 from zhifa.shared.access import Role, require_role
 from zhifa.shared.clock import TZ
 from zhifa.shared.errors import NotFound, ValidationFailed, ZhifaError
-from zhifa.shared.ratelimit import SlidingWindowLimiter
+from zhifa.shared.ratelimit import RateLimiter
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, get_container, register_nav, render
 from zhifa.web.i18n import get_lang, labels, translate
 
@@ -346,15 +346,11 @@ def case_file(request: Request, case_id: str, actor: StaffActor, s: DbSession, c
 PORTAL_KEY = "portal_case"
 
 
-def _limiter(request: Request) -> SlidingWindowLimiter:
+def _limiter(request: Request) -> RateLimiter:
     """Portal look-ups per client address per minute; right and wrong look-ups count alike so that
-    guessing codes is slow."""
-    st = request.app.state
-    lim = getattr(st, "portal_limiter", None)
-    if lim is None:
-        lim = SlidingWindowLimiter(limit=get_container(request).settings.public_rate_limit_per_minute, window_s=60)
-        st.portal_limiter = lim
-    return lim
+    guessing codes is slow. Shared by all server processes when `rate_limit_backend=redis`."""
+    c = get_container(request)
+    return c.limiter("portal", c.settings.public_rate_limit_per_minute, 60)
 
 
 def _portal_case(request: Request, s: Any) -> Any:
@@ -375,7 +371,7 @@ def portal_home(request: Request, error: str = "") -> Response:
 def portal_lookup(request: Request, s: DbSession, _: Csrf, plate: Annotated[str, Form()] = "",
                   case_code: Annotated[str, Form()] = "") -> Response:
     ip = request.client.host if request.client else "unknown"
-    if not _limiter(request).allow(ip, time.monotonic()):
+    if not _limiter(request).allow(ip, time.time()):
         return render(request, "portal/lookup.html", {"error": _t(request, "portal.too_many")}, status=429)
     try:
         case = service.portal_find(s, plate=plate, case_code=case_code)

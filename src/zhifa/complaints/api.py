@@ -15,19 +15,17 @@ from fastapi.responses import JSONResponse, Response
 from zhifa.complaints import service
 from zhifa.complaints.model import CATEGORY_LABELS, Category
 from zhifa.shared.errors import ZhifaError
-from zhifa.shared.ratelimit import SlidingWindowLimiter
+from zhifa.shared.ratelimit import RateLimiter
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, csrf_exempt, get_container
 
 router = APIRouter()
-_limiter: SlidingWindowLimiter | None = None
 
 
-def public_limiter(request: Request) -> SlidingWindowLimiter:
-    global _limiter
-    if _limiter is None:
-        per_min = get_container(request).settings.public_rate_limit_per_minute
-        _limiter = SlidingWindowLimiter(limit=per_min, window_s=60)
-    return _limiter
+def public_limiter(request: Request) -> RateLimiter:
+    """Public submissions per client address per minute, counted by every server process together when
+    `rate_limit_backend=redis` (zhifa.shared.ratelimit)."""
+    c = get_container(request)
+    return c.limiter("public_reports", c.settings.public_rate_limit_per_minute, 60)
 
 
 def client_key(request: Request) -> str:
@@ -77,7 +75,7 @@ def o311_create(
     last_name: Annotated[str | None, Form(max_length=32)] = None,
     phone: Annotated[str | None, Form(max_length=20)] = None,
 ) -> Any:
-    if not public_limiter(request).allow(client_key(request), time.monotonic()):
+    if not public_limiter(request).allow(client_key(request), time.time()):
         return _o311_error(429, "提交过于频繁，请稍后再试", "Too many submissions; please try again later")
     name = "".join(p for p in (last_name, first_name) if p) or None
     sub = service.Submission(
@@ -106,7 +104,7 @@ def _o311_view(view: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/open311/v2/requests/{request_id}.json", tags=["open311"], response_model=None)
 def o311_request(request: Request, request_id: str, s: DbSession) -> Any:
-    if not public_limiter(request).allow(client_key(request), time.monotonic()):
+    if not public_limiter(request).allow(client_key(request), time.time()):
         return _o311_error(429, "查询过于频繁，请稍后再试", "Too many queries; please try again later")
     try:
         return [_o311_view(service.public_view(s, request_id[:16]))]
@@ -121,7 +119,7 @@ def o311_requests(request: Request, s: DbSession, service_request_id: str = "") 
     if not ids:
         return _o311_error(400, "须提供 service_request_id（回执码），不提供举报列表",
                            "service_request_id (the receipt code) is required; reports are not listed")
-    if not public_limiter(request).allow(client_key(request), time.monotonic()):
+    if not public_limiter(request).allow(client_key(request), time.time()):
         return _o311_error(429, "查询过于频繁，请稍后再试", "Too many queries; please try again later")
     out = []
     for rid in ids:

@@ -114,7 +114,7 @@ async def report_submit(
     form = dict(category=category, description=description, lon=lon, lat=lat, road=road, km_post=km_post,
                 barrier_id=barrier_id, real_name=real_name, reporter_name=reporter_name, reporter_phone=reporter_phone)
     try:
-        if not public_limiter(request).allow(client_key(request), time.monotonic()):
+        if not public_limiter(request).allow(client_key(request), time.time()):
             raise ValidationFailed("提交过于频繁，请稍后再试", en="Too many submissions; please try again later")
         files = [p for p in (photos or []) if p.filename]
         if len(files) > MAX_PHOTOS:
@@ -141,7 +141,7 @@ async def report_submit(
 def report_status(request: Request, s: DbSession, code: str = "") -> Response:
     view, error = None, None
     if code:
-        if not public_limiter(request).allow(client_key(request), time.monotonic()):
+        if not public_limiter(request).allow(client_key(request), time.time()):
             error = pick(get_lang(request), "查询过于频繁，请稍后再试", "Too many queries; please try again later")
         else:
             try:
