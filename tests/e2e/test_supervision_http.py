@@ -87,3 +87,16 @@ def test_a_city_user_sees_ranks_but_not_other_cities_figures(client):
     others = [r for r in data["cities"] if r["unit_code"] != "410100"]
     assert all(r["case_completion_rate"] is None for r in others)
     assert len(data["cities"]) == 18
+
+
+def test_an_unknown_action_or_source_is_a_clear_refusal_not_a_server_error(client):
+    login(client, "sup")
+    token = csrf_from(client.get("/supervision/orders").text)
+    bad_source = client.post("/supervision/orders", data={"unit_code": "410100", "title": "测试", "source": "rumour",
+                                                          "csrf_token": token})
+    assert bad_source.status_code == 422 and "未知的工单来源" in bad_source.text
+    created = client.post("/api/supervision/orders", json={"unit_code": "410100", "title": "测试"},
+                          headers={"X-CSRF-Token": token})
+    oid = created.json()["order_id"]
+    r = client.post(f"/api/supervision/orders/{oid}/act", json={"action": "shred"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 422 and "未知的工单操作" in r.json()["detail"] and "Unknown" in r.json()["detail_en"]

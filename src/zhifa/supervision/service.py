@@ -52,6 +52,8 @@ def create_order(
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise ValidationFailed("工单标题不能为空，且不超过200字", en="The work order title is required and may be at most 200 characters")
+    if source not in {x.value for x in OrderSource}:
+        raise ValidationFailed(f"未知的工单来源：{source}", en=f"Unknown work order source: {source}")
     src = OrderSource(source)
     params = params_on(now.date())
     limit = time_limit_working_days or params.default_time_limit_working_days
@@ -105,6 +107,8 @@ def act(
 ) -> WorkOrder:
     """承办 / 督办 / 办结 / 回访. Accept and complete are the handling unit's; urge and callback the issuer's."""
     order = access_order(session, actor, order_id)
+    if action not in {x.value for x in OrderAction}:
+        raise ValidationFailed(f"未知的工单操作：{action}", en=f"Unknown work order action: {action}")
     act_ = OrderAction(action)
     handling_side = act_ in (OrderAction.ACCEPT, OrderAction.COMPLETE)
     if handling_side:
