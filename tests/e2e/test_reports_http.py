@@ -129,3 +129,27 @@ def test_cli_report_year_json_and_pdf(container, rows, tmp_path, monkeypatch):
     assert pdf.read_bytes()[:4] == b"%PDF"
     res = CliRunner().invoke(app, ["report", "year", "2022", "--unit", "999999", "--format", "json"])
     assert res.exit_code == 2 and "单位不存在" in res.output
+
+
+def test_the_year_report_opens_on_the_last_year_with_records_else_the_year_so_far(container):
+    """The clock says 2022-03-01: with leads only in 2022 the page opens on 2022 (not an empty 2021)."""
+    from datetime import datetime
+
+    from zhifa.leads.orm import Lead
+    from zhifa.shared.clock import TZ
+
+    seed_units(container)
+    seed_users(container, [("prov", "analyst", "410000")])
+
+    def lead(i, when):
+        return Lead(lead_id=f"L{i}", rule="gps_off", plate="豫A12345", plate_color="yellow", start=when, end=when,
+                    unit_code="410100", explanation="x", evidence={}, dedup_key=f"k{i}", status="open", created_at=when)
+
+    with TestClient(create_app(container)) as c:
+        with unit_of_work(container.db) as s:
+            s.add(lead(1, datetime(2022, 2, 1, tzinfo=TZ)))
+        login(c, "prov")
+        assert 'name="year" value="2022"' in c.get("/reports/year").text
+        with unit_of_work(container.db) as s:
+            s.add(lead(2, datetime(2021, 6, 1, tzinfo=TZ)))
+        assert 'name="year" value="2021"' in c.get("/reports/year").text

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
 from zhifa.reports import messages as _messages  # noqa: F401 - registers the pages' texts
 from zhifa.reports import report as R
 from zhifa.reports import service
 from zhifa.reports.figures import Period, UnitInfo
 from zhifa.shared.access import PROVINCE_CODE, Actor
+from zhifa.shared.clock import TZ
 from zhifa.web import auth
 from zhifa.web.deps import ClockDep, DbSession, StaffActor, get_container, register_nav, render
 from zhifa.web.i18n import add_messages, get_lang, translate
@@ -87,11 +91,22 @@ def _report_page(request: Request, actor: Actor, s, period: Period, unit: str | 
     })
 
 
+def _default_year(s: Any, now: datetime) -> int:
+    """The year a review is usually about is the last one; while the platform has no records of it yet
+    (its first year in service, a demo in simulated days) the year so far is the more useful default."""
+    from zhifa.leads.orm import Lead
+
+    last = datetime(now.year - 1, 1, 1, tzinfo=TZ)
+    has_last = s.execute(select(Lead.lead_id).where(Lead.start >= last, Lead.start < last.replace(year=now.year))
+                         .limit(1)).first()
+    return now.year - 1 if has_last else now.year
+
+
 @router.get("/reports/year")
 def year_report(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep,
                 year: int | None = Query(None, ge=2000, le=2100), unit: str | None = None,
                 format: str = Query("html", pattern="^(html|pdf|json)$")) -> Response:
-    y = year or clock.now().year - 1
+    y = year or _default_year(s, clock.now())
     return _report_page(request, actor, s, Period("year", y), unit, "/reports/year", format)
 
 
@@ -118,7 +133,7 @@ def month_report(request: Request, actor: StaffActor, s: DbSession, clock: Clock
 @router.get("/reports/figures/{figure_id}")
 def figure_page(request: Request, figure_id: str, actor: StaffActor, s: DbSession, clock: ClockDep,
                 unit: str | None = None, period: str | None = None, page: int = Query(1, ge=1)) -> Response:
-    p = Period.parse(period or str(clock.now().year - 1))
+    p = Period.parse(period or str(_default_year(s, clock.now())))
     d = service.figure_detail(s, actor=actor, figure_id=figure_id, unit=unit, period=p, page=page,
                               units=_units(request, s))
     lang = get_lang(request)
