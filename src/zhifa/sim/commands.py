@@ -125,8 +125,11 @@ def register(app: typer.Typer) -> None:
         if day is None:
             console.print(f"[red]没有模拟数据[/red]: {sim}")
             raise typer.Exit(2)
-        now = datetime.combine(day, time(9, 30), TZ) + timedelta(days=1)
-        counts = run_activity(build(), now=now, seed=seed)
+        c = build()
+        # the demo's clock (ZHIFA_CLOCK_START, the morning after the simulated days) when it has one, so that
+        # cases and orders are not stamped after the "today" the pages show; else the morning after the last day
+        now = c.clock.now() if c.settings.clock_start else datetime.combine(day, time(9, 30), TZ) + timedelta(days=1)
+        counts = run_activity(c, now=now, seed=seed)
         for k, v in sorted(counts.items()):
             console.print(f"{k}: {v}")
 
