@@ -80,9 +80,9 @@ def _check_plate(plate: str, color: str) -> str:
     if _has("zhifa.shared.plates"):
         from zhifa.shared import plates
 
-        why = plates.validate(p, color)
+        why = plates.explain(p, color)
         if why:
-            raise ValidationFailed(f"车牌号 {plate} 无效: {why}", en=f"Plate number {plate} is invalid: {why}")
+            raise ValidationFailed(f"车牌号 {plate} 无效: {why[0]}", en=f"Plate number {plate} is invalid: {why[1]}")
     elif len(p) not in (7, 8) or (len(p) == 8 and color not in ("green", "yellow_green")):
         raise ValidationFailed(f"车牌号格式无效: {plate}", en=f"Invalid plate number format: {plate}")
     return p

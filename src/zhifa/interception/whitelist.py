@@ -60,9 +60,10 @@ def import_whitelist(session: Session, *, actor: Actor, frame: Any, now: datetim
             color = plates.color_name(row.get("plate_color")) or ""
             if color not in PLATE_COLORS:
                 raise ValidationFailed(f"车牌颜色无效: {row.get('plate_color')}", en=f"Invalid plate colour: {row.get('plate_color')}")
-            why = plates.validate(p, color)
+            why = plates.explain(p, color)
             if why:
-                raise ValidationFailed(f"车牌号 {row.get('plate')} 无效: {why}", en=f"Plate number {row.get('plate')} is invalid: {why}")
+                raise ValidationFailed(f"车牌号 {row.get('plate')} 无效: {why[0]}",
+                                       en=f"Plate number {row.get('plate')} is invalid: {why[1]}")
             if not str(row.get("enterprise_id") or "").strip():
                 raise ValidationFailed("缺少 enterprise_id", en="enterprise_id is missing")
             vf, vt = _dt(row.get("valid_from"), "valid_from"), _dt(row.get("valid_to"), "valid_to")

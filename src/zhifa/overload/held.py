@@ -41,9 +41,9 @@ def hold(session: Session, *, actor: Actor, plate: str, plate_color: str, statio
          now: datetime) -> HeldVehicle:
     require_role(actor, Role.OFFICER)
     p = plates.normalise(plate)
-    why = plates.validate(p, plate_color)
+    why = plates.explain(p, plate_color)
     if why:
-        raise ValidationFailed(why, en=f"Invalid plate number: {why}")
+        raise ValidationFailed(why[0], en=f"Invalid plate number: {why[1]}")
     station = session.get(Site, station_id)
     if station is None or station.kind != "check_station":
         raise ValidationFailed("须为超限检测站", en="The site must be an overload check station")

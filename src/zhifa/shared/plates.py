@@ -217,70 +217,81 @@ def _plate_kind(plate: str) -> str | None:
     return None
 
 
-def _format_reason(plate: str) -> str | None:
+def _format_reason(plate: str) -> tuple[str, str] | None:
     n = len(plate)
     if plate[0] == "使":
         if n == 7 and all(c in _DIGIT_SET for c in plate[1:]):
             return None
-        return "使馆号牌应为“使”加6位数字"
+        return "使馆号牌应为“使”加6位数字", "an embassy plate is 使 followed by 6 digits"
     if plate[0] not in _PROVINCE_SET:
-        return f"首字符“{plate[0]}”不是省、自治区、直辖市简称"
+        return (f"首字符“{plate[0]}”不是省、自治区、直辖市简称",
+                f"the first character {plate[0]} is not the abbreviation of a province")
     if n not in (7, 8):
-        return f"号牌长度为{n}位，普通号牌应为7位，新能源号牌应为8位"
+        return (f"号牌长度为{n}位，普通号牌应为7位，新能源号牌应为8位",
+                f"the plate has {n} characters; an ordinary plate has 7, a new-energy plate 8")
     office = plate[1]
     allowed = OFFICE_LETTERS.get(plate[0], OFFICE_LETTERS_DEFAULT)
     if office not in allowed:
-        return f"第2位“{office}”不是{plate[0]}的发牌机关代号"
+        return (f"第2位“{office}”不是{plate[0]}的发牌机关代号",
+                f"the second character {office} is not an issuing-office letter of {plate[0]}")
     serial = plate[2:]
     if n == 7:
         body = serial[:-1] if serial[-1] in SUFFIXES else serial
         for c in body:
             if c in "IO":
-                return "序号中不得含有字母I或O"
+                return "序号中不得含有字母I或O", "the serial may not contain the letters I or O"
             if c not in SERIAL_CHARS:
-                return f"序号中含有无效字符“{c}”"
+                return f"序号中含有无效字符“{c}”", f"the serial contains the invalid character {c}"
         return None
     if _plate_kind(plate) is None:
         if any(c in "IO" for c in serial):
-            return "序号中不得含有字母I或O"
-        return "新能源号牌序号格式不符（小型如豫AD12345，大型如豫A12345D）"
+            return "序号中不得含有字母I或O", "the serial may not contain the letters I or O"
+        return ("新能源号牌序号格式不符（小型如豫AD12345，大型如豫A12345D）",
+                "the serial does not fit a new-energy plate (small like 豫AD12345, large like 豫A12345D)")
     return None
 
 
-def validate(plate: str, color: object = None) -> str | None:
-    """Why the plate (already normalised) is not a valid GA 36 plate of that colour; None if valid.
-
-    `color` may be a schemas.md name, a national code or None (format only). Never raises.
-    """
+def explain(plate: str, color: object = None) -> tuple[str, str] | None:
+    """Why the plate (already normalised) is not a valid GA 36 plate of that colour, in Chinese and
+    English; None if valid. `color` may be a schemas.md name, a national code or None (format only).
+    Never raises."""
     if not isinstance(plate, str):
-        return "号牌不是文本"
+        return "号牌不是文本", "the plate is not text"
     if not plate:
-        return "号牌为空"
+        return "号牌为空", "the plate is empty"
     col: str | None = None
     if color is not None and color != "":
         col = color_name(color)
         if col is None:
-            return f"未知的号牌颜色“{color}”"
+            return f"未知的号牌颜色“{color}”", f"unknown plate colour {color}"
     reason = _format_reason(plate)
     if reason or col is None:
         return reason
-    label = COLOR_LABELS_ZH[col]
+    zh, en = COLOR_LABELS_ZH[col], COLOR_LABELS_EN[col].lower()
     if plate[0] == "使":
-        return None if col == "black" else f"使馆号牌应为黑色，不是{label}"
+        return None if col == "black" else (f"使馆号牌应为黑色，不是{zh}", f"an embassy plate is black, not {en}")
     if len(plate) == 8:
         if col not in NEV_COLORS:
-            return f"8位号牌应为渐变绿色或黄绿双拼色（新能源），不是{label}"
+            return (f"8位号牌应为渐变绿色或黄绿双拼色（新能源），不是{zh}",
+                    f"an 8-character plate is gradient green or yellow-green (new energy), not {en}")
         return None
     if col in NEV_COLORS:
-        return f"{label}号牌（新能源）应为8位"
+        return f"{zh}号牌（新能源）应为8位", f"a {en} plate has 8 characters"
     last = plate[-1]
     if last in "挂学" and col != "yellow":
-        return f"“{last}”字号牌应为黄色，不是{label}"
+        return f"“{last}”字号牌应为黄色，不是{zh}", f"a plate ending in {last} is yellow, not {en}"
     if last == "警" and col != "white":
-        return f"警用号牌应为白色，不是{label}"
+        return f"警用号牌应为白色，不是{zh}", f"a police plate is white, not {en}"
     if last in "港澳领" and col != "black":
-        return f"“{last}”字号牌应为黑色，不是{label}"
+        return f"“{last}”字号牌应为黑色，不是{zh}", f"a plate ending in {last} is black, not {en}"
     return None
+
+
+def validate(plate: str, color: object = None) -> str | None:
+    """Why the plate (already normalised) is not a valid GA 36 plate of that colour (Chinese); None if
+    valid. See `explain` for the English text too. Never raises."""
+    why = explain(plate, color)
+    return why[0] if why else None
 
 
 def is_valid(plate: str, color: object = None) -> bool:

@@ -180,3 +180,16 @@ def test_canonical_key_is_fast_enough_for_the_matcher():
         canonical_key(p)
     rate = len(plates) / (time.perf_counter() - t0)
     assert rate > 300_000  # generous floor on a shared 2-core box; ≥1M/s measured locally
+
+
+def test_every_reason_has_an_english_text_and_validate_is_its_chinese():
+    from zhifa.shared.plates import explain, validate
+
+    quoted = set("豫使挂警")  # plate characters an English reason quotes
+    for plate, color in (("豫A1234", None), ("XA12345", None), ("豫AI2345", None), ("豫A12345", "green"),
+                         ("豫AD12345", "blue"), ("豫A1234挂", "blue"), ("豫A1234警", "yellow"), ("使123", None),
+                         ("豫A12345", "purple"), ("", None), ("豫AD1234I", "green")):
+        zh, en = explain(plate, color)
+        assert zh == validate(plate, color)
+        assert en and {ch for ch in en if "\u4e00" <= ch <= "\u9fff"} <= quoted, (plate, en)
+    assert explain("豫A12345", "blue") is None and validate("豫A12345", "blue") is None
