@@ -4,7 +4,7 @@ portal (no enumeration, rate limit), and the payment callback endpoint."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -244,3 +244,26 @@ def test_ride_hailing_trip_over_api_opens_two_linked_cases(app):
         r = client.post("/api/cases/ride-hailing", json={**body, "platform_fine_yuan": 99999}, headers={"x-csrf-token": tok})
         assert r.status_code == 422
         assert client.get("/api/cases").json()["count"] == 2
+
+
+def test_a_long_case_list_shows_fifty_deadlines_and_a_bounded_pager(app, container):
+    """A unit with hundreds of overdue deadlines: the page lists the 50 earliest with a link to the rest,
+    and the pager names a few pages around the current one, not every page."""
+    from zhifa.cases import service as cs
+    from zhifa.shared.access import Actor, Role
+
+    officer = Actor(username="off", role=Role.OFFICER, unit_code="410105", unit_codes=frozenset({"410105"}))
+    long_ago = datetime(2021, 9, 1, 9, 0, tzinfo=TZ)  # every decision deadline has passed by T0
+    with unit_of_work(container.db) as s:
+        for i in range(320):
+            cs.open_case(s, actor=officer, catalogue_code="GPS-OFF", proposed_fine_yuan=2000, facts="关闭动态监控",
+                         party_name=f"当事人{i}", party_kind="person", act_on=date(2021, 8, 30), now=long_ago,
+                         plate="豫A12345")
+    with TestClient(app) as c:
+        login(c, "off")
+        html = c.get("/cases?scope=unit&page=5").text
+        due = html.split('data-testid="deadlines-today"', 1)[1].split("</section>", 1)[0]
+        assert due.count('<a href="/cases/') == 50 and "另有 270 项到期或逾期" in due and "overdue=1" in due
+        pager = html.split('data-testid="pager"', 1)[1].split("</p>", 1)[0]
+        assert [int(x) for x in re.findall(r"page=(\d+)", pager)] == [1, 3, 4, 6, 7, 11]
+        assert "<strong>5</strong>" in pager and pager.count("…") == 2

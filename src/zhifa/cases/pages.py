@@ -83,18 +83,23 @@ def _back(url: str) -> RedirectResponse:
 # ---------------------------------------------------------------- officers
 
 
+DUE_SHOWN = 50  # deadlines listed at the top of the page; the rest behind a link to the overdue cases
+
+
 @router.get("/cases")
 def cases_list(request: Request, actor: StaffActor, s: DbSession, clock: ClockDep, status: str = "", scope: str = "mine",
-               q: str = "", page: int = 1) -> Response:
+               q: str = "", page: int = 1, overdue: int = 0) -> Response:
     mine = scope == "mine" and actor.role is Role.OFFICER
     per = 30
     rows, total = service.list_cases(s, actor=actor, status=status or None, officer=actor.username if mine else None,
-                                     q=q.strip() or None, limit=per, offset=max(0, page - 1) * per)
+                                     q=q.strip() or None, overdue=True if overdue else None, limit=per,
+                                     offset=max(0, page - 1) * per)
     today = _today(clock)
     due = service.due_within(s, actor=actor, today=today, officer=actor.username if mine else None)
     return render(request, "cases/list.html", {
         **_ctx_common(request), "rows": rows, "total": total, "page": page, "pages": max(1, -(-total // per)),
-        "status": status, "scope": "mine" if mine else "unit", "q": q, "due": due, "today": today,
+        "status": status, "scope": "mine" if mine else "unit", "q": q, "due": due[:DUE_SHOWN],
+        "due_more": max(0, len(due) - DUE_SHOWN), "overdue": overdue, "today": today,
         "statuses": [(s_.value, labels(STATUS_LABELS, get_lang(request))[s_.value]) for s_ in CaseStatus],
     })
 
