@@ -10,7 +10,14 @@ from zhifa.config import Settings
 from zhifa.db.registry import load_all_models
 from zhifa.db.session import Database
 from zhifa.shared.clock import Clock, ShiftedClock, SystemClock
-from zhifa.shared.ratelimit import RateLimiter, RedisSlidingWindowLimiter, SlidingWindowLimiter
+from zhifa.shared.ratelimit import (
+    FailureLimiter,
+    FailureWindow,
+    RateLimiter,
+    RedisFailureWindow,
+    RedisSlidingWindowLimiter,
+    SlidingWindowLimiter,
+)
 
 
 @dataclass
@@ -30,6 +37,19 @@ class Container:
             else:
                 lim = SlidingWindowLimiter(limit, window_s)
             self.limiters[name] = lim
+        return lim
+
+    def failure_window(self, name: str, limit: int, window_s: float) -> FailureLimiter:
+        """The failure counter `name` (wrong passwords) of this process, made once; in Redis when
+        `rate_limit_backend=redis`."""
+        key = f"failures:{name}"
+        lim = self.limiters.get(key)
+        if lim is None:
+            if self.settings.rate_limit_backend == "redis":
+                lim = RedisFailureWindow.connect(self.settings.redis_url, name, limit, window_s)
+            else:
+                lim = FailureWindow(limit, window_s)
+            self.limiters[key] = lim
         return lim
 
     @cached_property

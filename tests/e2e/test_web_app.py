@@ -19,7 +19,6 @@ from zhifa.shared.orm import AuditEvent
 from zhifa.web import deps
 from zhifa.web.app import create_app
 from zhifa.web.auth import create_user
-from zhifa.web.pages import limiter
 
 UNITS = [
     # unit_code, name, level, parent_code, city_code, lon, lat
@@ -72,7 +71,6 @@ def seed_org(container) -> None:
 @pytest.fixture
 def client(container):
     seed_org(container)
-    limiter._fails.clear()  # noqa: SLF001 - the limiter is process-wide
     with TestClient(create_app(container)) as c:
         yield c
 

@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 
 from tests.support import csrf_from, english, login, seed_units, seed_users
 from zhifa.web.app import create_app
-from zhifa.web.pages import limiter
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
@@ -18,7 +17,6 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 def client(container):
     seed_units(container)
     seed_users(container, [("sup", "supervisor", "410000")])
-    limiter._fails.clear()  # noqa: SLF001 - the limiter is process-wide
     with TestClient(create_app(container)) as c:
         yield c
 

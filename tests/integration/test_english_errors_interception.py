@@ -11,13 +11,11 @@ from fastapi.testclient import TestClient
 from tests.integration.test_interception_http import login, seed
 from tests.support import english
 from zhifa.web.app import create_app
-from zhifa.web.pages import limiter
 
 
 @pytest.fixture
 def client(container):
     seed(container)
-    limiter._fails.clear()  # noqa: SLF001 - the limiter is process-wide
     with TestClient(create_app(container)) as c:
         yield c
 

@@ -9,14 +9,12 @@ from fastapi.testclient import TestClient
 
 from tests.support import english, login, seed_units, seed_users
 from zhifa.web.app import create_app
-from zhifa.web.pages import limiter
 
 
 @pytest.fixture
 def client(container):
     seed_units(container)
     seed_users(container, [("zz", "analyst", "410100")])
-    limiter._fails.clear()  # noqa: SLF001 - the limiter is process-wide
     with TestClient(create_app(container)) as c:
         login(c, "zz")
         yield c

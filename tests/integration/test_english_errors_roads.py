@@ -14,7 +14,6 @@ from zhifa.roads import changes, service
 from zhifa.shared.access import SYSTEM
 from zhifa.shared.errors import ValidationFailed
 from zhifa.web.app import create_app
-from zhifa.web.pages import limiter
 
 
 @pytest.fixture
@@ -23,7 +22,6 @@ def client(container, clock):
     seed_users(container, [("xz_officer", "officer", "410184")])
     with unit_of_work(container.db) as s:
         service.seed_demo_roads(s, actor=SYSTEM, now=clock.now())
-    limiter._fails.clear()  # noqa: SLF001 - the limiter is process-wide
     with TestClient(create_app(container)) as c:
         login(c, "xz_officer")
         yield c

@@ -15,7 +15,6 @@ from zhifa.shared.clock import TZ
 from zhifa.shared.errors import ZhifaError
 from zhifa.web.app import create_app
 from zhifa.web.auth import create_user
-from zhifa.web.pages import limiter
 
 CSRF_ZH = "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试"
 CSRF_EN = "The form has expired or its origin is unknown (CSRF check failed); reload and retry"
@@ -25,7 +24,6 @@ CSRF_EN = "The form has expired or its origin is unknown (CSRF check failed); re
 def client(container):
     seed_units(container)
     seed_users(container, [("sup", "supervisor", "410000")])
-    limiter._fails.clear()  # noqa: SLF001 - the limiter is process-wide
     with TestClient(create_app(container)) as c:
         yield c
 

@@ -16,13 +16,11 @@ from tests.support import cjk_share, english
 from zhifa.interception.live import LiveMatcher, load_graph
 from zhifa.interception.stream import MemoryStream
 from zhifa.web.app import create_app
-from zhifa.web.pages import limiter
 
 
 @pytest.fixture
 def client(container):
     seed(container)
-    limiter._fails.clear()  # noqa: SLF001 - the limiter is process-wide
     with TestClient(create_app(container)) as c:
         yield c
 

@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 
 from tests.support import cjk_share, csrf_from, english, login, seed_units, seed_users
 from zhifa.web.app import create_app
-from zhifa.web.pages import limiter
 
 
 def _share(html: str) -> float:
@@ -23,7 +22,6 @@ def _share(html: str) -> float:
 def client(container):
     seed_units(container)
     seed_users(container, [("sup", "supervisor", "410000"), ("zz", "officer", "410100")])
-    limiter._fails.clear()  # noqa: SLF001 - the limiter is process-wide
     with TestClient(create_app(container)) as c:
         yield c
 

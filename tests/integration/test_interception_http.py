@@ -17,7 +17,6 @@ from zhifa.org.orm import RoadSegment, Site, Team, Unit
 from zhifa.shared.access import SYSTEM
 from zhifa.web.app import create_app
 from zhifa.web.auth import create_user
-from zhifa.web.pages import limiter
 
 PASSWORD = "secret-pass-123"
 
@@ -51,7 +50,6 @@ def seed(container) -> None:
 @pytest.fixture
 def app_client(container):
     seed(container)
-    limiter._fails.clear()  # noqa: SLF001 - the limiter is process-wide
     with TestClient(create_app(container)) as c:
         yield c
 

@@ -63,3 +63,21 @@ def test_two_server_processes_count_public_reports_together(tmp_path, redis_url)
     with TestClient(create_app(first)) as a, TestClient(create_app(second)) as b:
         assert [post(a, 1), post(b, 2), post(a, 3), post(b, 4)] == [200, 200, 429, 429]
     first.limiter("public_reports", 2, 60).reset()
+
+
+def test_wrong_passwords_count_across_processes(redis_url):
+    from zhifa.shared.ratelimit import RedisFailureWindow
+
+    name = f"login{uuid.uuid4().hex[:8]}"
+    a = RedisFailureWindow.connect(redis_url, name, 2, 300)
+    b = RedisFailureWindow.connect(redis_url, name, 2, 300)  # another worker
+    a.failed("ip:9", "user:zz", now=10.0)
+    assert not b.blocked("ip:9", now=11.0)
+    b.failed("ip:9", "user:zz", now=11.0)
+    assert a.blocked("ip:9", now=12.0) and a.blocked("user:zz", now=12.0) and not a.blocked("ip:8", now=12.0)
+    a.succeeded("user:zz")
+    assert not b.blocked("user:zz", now=13.0) and b.blocked("ip:9", now=13.0)
+    assert not b.blocked("ip:9", now=400.0)  # out of the window
+    down = RedisFailureWindow.connect("redis://127.0.0.1:1/0", name, 1, 300)
+    down.failed("ip:1", now=1.0)
+    assert down.blocked("ip:1", now=2.0)  # counted in the process while Redis is down

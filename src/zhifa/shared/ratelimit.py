@@ -24,6 +24,14 @@ class RateLimiter(Protocol):
     def allow(self, key: str, now_s: float) -> bool: ...
 
 
+class FailureLimiter(Protocol):
+    """Counts failures (wrong passwords) per key; blocked once `limit` fall within the window."""
+
+    def blocked(self, *keys: str, now: float | None = None) -> bool: ...
+    def failed(self, *keys: str, now: float | None = None) -> None: ...
+    def succeeded(self, *keys: str) -> None: ...
+
+
 @dataclass
 class SlidingWindowLimiter:
     """At most `limit` events per `window_s` seconds per key; remembers at most `max_keys` keys
@@ -115,3 +123,113 @@ class RedisSlidingWindowLimiter:
                 self.client.delete(k)
         except redis.RedisError:
             pass
+
+
+class FailureWindow:
+    """At most `limit` failed attempts per key in `window_s`, in this process; bounded memory (LRU over keys)."""
+
+    def __init__(self, limit: int = 5, window_s: float = 300.0, max_keys: int = 10_000) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self.max_keys = max_keys
+        self._fails: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        q = self._fails.get(key)
+        if q is None:
+            return deque()
+        while q and now - q[0] > self.window_s:
+            q.popleft()
+        return q
+
+    def blocked(self, *keys: str, now: float | None = None) -> bool:
+        now = time.time() if now is None else now
+        with self._lock:
+            return any(len(self._recent(k, now)) >= self.limit for k in keys)
+
+    def failed(self, *keys: str, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        with self._lock:
+            for k in keys:
+                q = self._recent(k, now)
+                q.append(now)
+                self._fails[k] = q
+                self._fails.move_to_end(k)
+            while len(self._fails) > self.max_keys:
+                self._fails.popitem(last=False)
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for k in keys:
+                self._fails.pop(k, None)
+
+
+class RedisFailureWindow:
+    """`FailureWindow` in Redis, so that every server process counts the same wrong passwords (a sorted
+    set of failure times per key under `zhifa:fail:<name>:<key>`); in the process while Redis is down."""
+
+    RETRY_AFTER_S = RedisSlidingWindowLimiter.RETRY_AFTER_S
+
+    def __init__(self, client: Any, name: str, limit: int, window_s: float) -> None:
+        self.client, self.name, self.limit, self.window_s = client, name, limit, window_s
+        self._fallback = FailureWindow(limit, window_s)
+        self._seq = itertools.count()
+        self._tag = f"{os.getpid()}:{id(self):x}"
+        self._down_until = 0.0
+
+    @classmethod
+    def connect(cls, url: str, name: str, limit: int, window_s: float) -> RedisFailureWindow:
+        lim = RedisSlidingWindowLimiter.connect(url, name, limit, window_s)
+        return cls(lim.client, name, limit, window_s)
+
+    def _key(self, key: str) -> str:
+        return f"zhifa:fail:{self.name}:{key}"
+
+    def _redis(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _down(self, e: Exception) -> None:
+        self._down_until = time.monotonic() + self.RETRY_AFTER_S
+        log.warning("login limit %s: Redis unavailable (%s), counting in this process", self.name, e)
+
+    def blocked(self, *keys: str, now: float | None = None) -> bool:
+        import redis
+
+        now = time.time() if now is None else now
+        if self._redis():
+            try:
+                pipe = self.client.pipeline(transaction=False)
+                for k in keys:
+                    pipe.zcount(self._key(k), now - self.window_s, "+inf")
+                return any(int(n) >= self.limit for n in pipe.execute())
+            except redis.RedisError as e:
+                self._down(e)
+        return self._fallback.blocked(*keys, now=now)
+
+    def failed(self, *keys: str, now: float | None = None) -> None:
+        import redis
+
+        now = time.time() if now is None else now
+        if self._redis():
+            try:
+                pipe = self.client.pipeline(transaction=True)
+                for k in keys:
+                    pipe.zremrangebyscore(self._key(k), "-inf", now - self.window_s)
+                    pipe.zadd(self._key(k), {f"{now!r}:{self._tag}:{next(self._seq)}": now})
+                    pipe.expire(self._key(k), int(self.window_s) + 1)
+                pipe.execute()
+                return
+            except redis.RedisError as e:
+                self._down(e)
+        self._fallback.failed(*keys, now=now)
+
+    def succeeded(self, *keys: str) -> None:
+        import redis
+
+        self._fallback.succeeded(*keys)
+        if self._redis():
+            try:
+                self.client.delete(*(self._key(k) for k in keys))
+            except redis.RedisError as e:
+                self._down(e)

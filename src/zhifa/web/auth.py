@@ -1,4 +1,5 @@
-"""Authentication: argon2 password hashes, the actor behind a session, a bounded login rate limit.
+"""Authentication: argon2 password hashes and the actor behind a session (the login limit is
+`zhifa.shared.ratelimit.FailureWindow`, built by the container).
 
 No tables of its own: users are `zhifa.org.orm.User`, the unit tree is `zhifa.org.orm.Unit`.
 """
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -118,49 +118,6 @@ def load_actor(db: Database, user_id: str) -> Actor | None:
         if user is None or not user.active:
             return None
         return actor_for_user(user, unit_tree(db, s, need=user.unit_code))
-
-
-# ---------------------------------------------------------------- login rate limit
-
-
-class LoginRateLimiter:
-    """At most `limit` failed attempts per key in `window_s`; bounded memory (LRU over keys)."""
-
-    def __init__(self, limit: int = 5, window_s: float = 300.0, max_keys: int = 10_000) -> None:
-        self.limit = limit
-        self.window_s = window_s
-        self.max_keys = max_keys
-        self._fails: OrderedDict[str, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._fails.get(key)
-        if q is None:
-            return deque()
-        while q and now - q[0] > self.window_s:
-            q.popleft()
-        return q
-
-    def blocked(self, *keys: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            return any(len(self._recent(k, now)) >= self.limit for k in keys)
-
-    def failed(self, *keys: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            for k in keys:
-                q = self._recent(k, now)
-                q.append(now)
-                self._fails[k] = q
-                self._fails.move_to_end(k)
-            while len(self._fails) > self.max_keys:
-                self._fails.popitem(last=False)
-
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for k in keys:
-                self._fails.pop(k, None)
 
 
 # ---------------------------------------------------------------- verbs

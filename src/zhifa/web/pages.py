@@ -25,7 +25,7 @@ from zhifa.web.i18n import LANG_COOKIE, LANGS, get_lang, translate
 
 router = APIRouter(include_in_schema=False)
 
-limiter = auth.LoginRateLimiter(limit=5, window_s=300.0)
+LOGIN_FAILURES, LOGIN_WINDOW_S = 5, 300.0  # wrong passwords per address and per user name in the window
 
 
 def client_ip(request: Request) -> str:
@@ -51,9 +51,10 @@ def login_submit(
     ip = client_ip(request)
     keys = (f"ip:{ip}", f"user:{username.strip().lower()}")
     ctx = {"next_url": safe_next(next), "username": username}
+    container = get_container(request)
+    limiter = container.failure_window("login", LOGIN_FAILURES, LOGIN_WINDOW_S)
     if limiter.blocked(*keys):
         return render(request, "web/login.html", {**ctx, "error": translate("auth.rate_limited", lang)}, status=429)
-    container = get_container(request)
     with unit_of_work(container.db) as s:
         result = auth.authenticate(
             s, container.db, username=username, password=password, now=clock(request).now(), ip=ip

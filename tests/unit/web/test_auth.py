@@ -1,4 +1,5 @@
-from zhifa.web.auth import LoginRateLimiter, hash_password, verify_password
+from zhifa.shared.ratelimit import FailureWindow as LoginRateLimiter
+from zhifa.web.auth import hash_password, verify_password
 from zhifa.web.deps import safe_next
 
 
