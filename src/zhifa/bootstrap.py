@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -26,31 +27,34 @@ class Container:
     clock: Clock = field(default_factory=SystemClock)
 
     limiters: dict[str, Any] = field(default_factory=dict)
+    _limiters_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def limiter(self, name: str, limit: int, window_s: float) -> RateLimiter:
         """The rate limiter `name` of this process (made once): in Redis when `rate_limit_backend=redis`,
         so that every server process counts against the same window; else in the process."""
-        lim = self.limiters.get(name)
-        if lim is None:
-            if self.settings.rate_limit_backend == "redis":
-                lim = RedisSlidingWindowLimiter.connect(self.settings.redis_url, name, limit, window_s)
-            else:
-                lim = SlidingWindowLimiter(limit, window_s)
-            self.limiters[name] = lim
-        return lim
+        with self._limiters_lock:  # requests run in threads: one limiter per name, not one per first caller
+            lim = self.limiters.get(name)
+            if lim is None:
+                if self.settings.rate_limit_backend == "redis":
+                    lim = RedisSlidingWindowLimiter.connect(self.settings.redis_url, name, limit, window_s)
+                else:
+                    lim = SlidingWindowLimiter(limit, window_s)
+                self.limiters[name] = lim
+            return lim
 
     def failure_window(self, name: str, limit: int, window_s: float) -> FailureLimiter:
         """The failure counter `name` (wrong passwords) of this process, made once; in Redis when
         `rate_limit_backend=redis`."""
         key = f"failures:{name}"
-        lim = self.limiters.get(key)
-        if lim is None:
-            if self.settings.rate_limit_backend == "redis":
-                lim = RedisFailureWindow.connect(self.settings.redis_url, name, limit, window_s)
-            else:
-                lim = FailureWindow(limit, window_s)
-            self.limiters[key] = lim
-        return lim
+        with self._limiters_lock:
+            lim = self.limiters.get(key)
+            if lim is None:
+                if self.settings.rate_limit_backend == "redis":
+                    lim = RedisFailureWindow.connect(self.settings.redis_url, name, limit, window_s)
+                else:
+                    lim = FailureWindow(limit, window_s)
+                self.limiters[key] = lim
+            return lim
 
     @cached_property
     def db(self) -> Database:

@@ -128,9 +128,16 @@ def test_an_unregistered_plate_is_flagged_with_registered_lookalikes(client, con
     page = client.get(f"/overload/leads/{lead_id}").text
     assert "该号牌未在车辆登记库中" in page and alike in page
     assert client.get(f"/api/overload/leads/{other}/evidence").json()["plate_registered"] is True
-    # the look-alike weighed at the same time makes the hint stronger (a misread of that truck)
+    # the look-alike weighed at the same time makes the hint stronger (a misread of that truck) — but only
+    # weighings in the reader's jurisdiction count: a 鹤壁 officer does not learn of one in 郑州
     from zhifa.overload.orm import OverloadDetermination
 
+    with unit_of_work(container.db) as s:
+        s.add(OverloadDetermination(det_id="x0", source="wim", record_id="x0", site_id="W9", unit_code="410100",
+                                    measured_at=T0 + timedelta(minutes=5), plate=alike, status="violation",
+                                    rule_version="t", created_at=T0))
+    v = client.get(f"/api/overload/leads/{lead_id}/evidence").json()
+    assert v["registered_lookalikes"] == [{"plate": alike, "weighed_in_window": False}]
     with unit_of_work(container.db) as s:
         s.add(OverloadDetermination(det_id="x1", source="wim", record_id="x1", site_id="W1", unit_code="410611",
                                     measured_at=T0 + timedelta(minutes=5), plate=alike, status="violation",

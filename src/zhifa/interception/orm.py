@@ -148,6 +148,8 @@ class StreamDeadLetter(Base):
     """A stream message the matcher could not read, kept with its reason (never silently dropped)."""
 
     __tablename__ = "stream_dead_letters"
+    # a re-delivered message is looked up before it is kept again (zhifa.interception.service.record_dead_letter)
+    __table_args__ = (Index("ix_stream_dead_letters_stream_message", "stream", "message_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     stream: Mapped[str] = mapped_column(String(64))

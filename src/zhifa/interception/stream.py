@@ -215,10 +215,9 @@ class FileReplay:
 
 
 _DEAD_ONCE = """
-if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
-  redis.call('XADD', KEYS[1], '*', 'message_id', ARGV[2], 'reason', ARGV[3], 'raw', ARGV[4], 'ts', ARGV[5])
+if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[5]) then
+  redis.call('XADD', KEYS[1], '*', 'message_id', ARGV[1], 'reason', ARGV[2], 'raw', ARGV[3], 'ts', ARGV[4])
 end
-redis.call('EXPIRE', KEYS[2], ARGV[6])
 return 0
 """
 
@@ -356,12 +355,12 @@ class RedisRecordStream:
 
     def dead_letter(self, msg: StreamMessage, reason: str) -> None:
         """Append to the dead stream once per (message, payload): a message re-delivered after a crash
-        between this call and its ack must not be dead-lettered twice. The check and the append are one
-        Lua script, so they are atomic; the set of seen keys expires a week after its last use."""
+        between this call and its ack must not be dead-lettered twice. The check (a marker key per
+        message that expires after a week) and the append are one Lua script, so they are atomic; the
+        marker's `{dead stream}` hash tag keeps both keys in one slot on a Redis Cluster."""
         raw = msg.raw[:10000] or ""
-        seen = f"{msg.id}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
-        self.r.eval(_DEAD_ONCE, 2, self.dead_stream, f"{self.dead_stream}:seen", seen, msg.id, reason, raw,
-                    repr(_time.time()), 7 * 86_400)
+        seen = f"{{{self.dead_stream}}}:seen:{msg.id}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+        self.r.eval(_DEAD_ONCE, 2, self.dead_stream, seen, msg.id, reason, raw, repr(_time.time()), 7 * 86_400)
 
     def pending_count(self) -> int:
         info = self.r.xpending(self.stream, self.group)

@@ -16,6 +16,7 @@ cost that decides the batch rate of `zhifa overload run` (docs/benchmarks.md).
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -122,7 +123,9 @@ def record_parts(
     """The evidence part of every row of `records` (a determined frame with a `source` column), in row order."""
     names = set(records.columns)
     rec = {
-        c: _iso(c) if c == "measured_at" and isinstance(records.schema[c], pl.Datetime) else pl.col(c)
+        c: _iso(c) if c == "measured_at" and isinstance(records.schema[c], pl.Datetime)
+        else pl.col(f"received_{c}") if f"received_{c}" in names  # as received, before a registry fill
+        else pl.col(c)
         for c in RECORD_FIELDS
         if c in names
     }
@@ -161,6 +164,15 @@ def record_parts(
     return out
 
 
+HASHING = "zhifa-evidence/2"  # written into every bundle; bundles without it were drafted by the first version
+
+
+def _legacy_sha(obj: Any) -> str:
+    """The first version's canonical JSON (stdlib: sorted keys, compact, UTF-8), kept to check its bundles."""
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def bundle_sha(parts: list[dict[str, Any]]) -> str:
     """The bundle's hash: SHA-256 of the record hashes, then the site hashes, in part order, one per line."""
     if len(parts) == 1:  # most events: one record
@@ -171,14 +183,23 @@ def bundle_sha(parts: list[dict[str, Any]]) -> str:
 
 
 def verify_bundle(bundle: dict[str, Any]) -> list[str]:
-    """What no longer matches its hash in a stored bundle ([] when every part and the bundle match)."""
+    """What no longer matches its hash in a stored bundle ([] when every part and the bundle match).
+
+    Bundles of the first version (no `hashing` field) are checked with that version's formulas, so a
+    lead drafted before the change does not look tampered with."""
+    legacy = bundle.get("hashing") != HASHING
     problems = []
     parts = bundle.get("parts") or []
     for i, p in enumerate(parts):
-        if "record" in p and p.get("record_sha256") != record_sha(p["record"]):
+        if "record" in p and p.get("record_sha256") != (_legacy_sha(p["record"]) if legacy else record_sha(p["record"])):
             problems.append(f"part {i + 1} record")
-        if "site" in p and p.get("site_sha256") != sha(p["site"]):
+        if "site" in p and p.get("site_sha256") != (_legacy_sha(p["site"]) if legacy else sha(p["site"])):
             problems.append(f"part {i + 1} site")
-    if parts and bundle.get("bundle_sha256") != bundle_sha(parts):
-        problems.append("bundle")
+        if legacy and "determination" in p and p.get("determination_sha256") != _legacy_sha(p["determination"]):
+            problems.append(f"part {i + 1} determination")
+    if parts:
+        expected = (_legacy_sha([p["record_sha256"] for p in parts] + [p["site_sha256"] for p in parts]) if legacy
+                    else bundle_sha(parts))
+        if bundle.get("bundle_sha256") != expected:
+            problems.append("bundle")
     return problems

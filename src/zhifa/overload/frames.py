@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from zhifa.overload import rules as r
-from zhifa.overload.ruledata import KIND_CLASS, FineSchedule, RuleSet
+from zhifa.overload.ruledata import KIND_CLASS, FineSchedule, LimitsTable, RuleSet
 
 _OPTIONAL: dict[str, pl.DataType] = {
     "vehicle_kind": pl.String(),
@@ -71,53 +71,75 @@ def with_tolerance(
     )
 
 
-def with_registered_kind(lf: pl.DataFrame | pl.LazyFrame, kinds: pl.DataFrame | None) -> pl.LazyFrame:
+RECEIVED = ("vehicle_kind", "single_drive_axle", "single_tyre_axles")  # kept as received in received_<name>
+
+
+def with_registered_kind(
+    lf: pl.DataFrame | pl.LazyFrame, kinds: pl.DataFrame | None, limits: LimitsTable
+) -> pl.LazyFrame:
     """Fill what the weighing device did not report from the vehicle registry: the kind, and for a
     combination the single drive axle, and the single-tyre axles (`kinds`: plate, plate_color,
-    registered_kind, optional registered_single_drive and registered_single_tyres).
+    registered_kind, optional registered_axles, registered_single_drive, registered_single_tyres).
 
-    `kind_source` says where the vehicle's description came from: device (it reported the kind and
-    nothing was filled), registry (something was filled from it), unknown (neither: the most lenient
-    limit for the axle count applies)."""
+    The registry is used only where it fits the measurement: a known kind with a limit for the measured
+    axle count, the registered axle count (when on record) equal to the measured one — a registered
+    2-axle truck measured with 4 axles is towing a trailer, so it is left to the lenient limit — and
+    fewer single-tyre axles than axles. The values as received stay in `received_<name>` (the evidence
+    is what the device sent). `kind_source` says where the vehicle's description came from: device,
+    registry (something was filled from it) or unknown (the most lenient limit for the axle count)."""
     lf = lf.lazy()
     names = lf.collect_schema().names()
     for col, dtype in (("vehicle_kind", pl.String), ("single_drive_axle", pl.Boolean), ("single_tyre_axles", pl.Int64)):
         if col not in names:
             lf = lf.with_columns(pl.lit(None, dtype=dtype).alias(col))
+    lf = lf.with_columns(pl.col(c).alias(f"received_{c}") for c in RECEIVED)
     lf = lf.with_columns(pl.when(pl.col("vehicle_kind") != "").then(pl.col("vehicle_kind")).alias("vehicle_kind"))
     device = pl.col("vehicle_kind").is_not_null()
     if kinds is None or kinds.height == 0 or "plate" not in names or "plate_color" not in names:
         return lf.with_columns(pl.when(device).then(pl.lit("device")).otherwise(pl.lit("unknown")).alias("kind_source"))
     reg = kinds.lazy()
     reg_names = reg.collect_schema().names()
-    for col, dtype in (("registered_single_drive", pl.Boolean), ("registered_single_tyres", pl.Int64)):
+    for col, dtype in (("registered_axles", pl.Int64), ("registered_single_drive", pl.Boolean),
+                       ("registered_single_tyres", pl.Int64)):
         if col not in reg_names:
             reg = reg.with_columns(pl.lit(None, dtype=dtype).alias(col))
     reg = reg.select(
-        "plate", "plate_color", "registered_kind", "registered_single_drive", "registered_single_tyres"
+        "plate", "plate_color", "registered_kind", "registered_axles", "registered_single_drive",
+        "registered_single_tyres",
     ).unique(["plate", "plate_color"], keep="first")
-    kind = pl.coalesce("vehicle_kind", "registered_kind")
+    axles = pl.col("axle_count").cast(pl.Int64, strict=False)
+    key = pl.min_horizontal(axles, pl.lit(6))
+    reg_class = pl.col("registered_kind").replace_strict(KIND_CLASS, default=None, return_dtype=pl.String)
+    has_limit = pl.lit(False)
+    for (k, cls) in limits.gross_kg:
+        has_limit = has_limit | ((key == k) & (reg_class == cls))
+    fits = (
+        axles.is_not_null()
+        & (pl.col("registered_axles").is_null() | (pl.col("registered_axles") == axles))
+    )
+    fill_kind = (~device & reg_class.is_not_null() & has_limit & fits).fill_null(False)
+    kind = pl.when(fill_kind).then(pl.col("registered_kind")).otherwise(pl.col("vehicle_kind"))
     combination = kind.replace_strict(KIND_CLASS, default=None, return_dtype=pl.String) == "combination"
-    fill_kind = ~device & pl.col("registered_kind").is_not_null()
-    fill_drive = pl.col("single_drive_axle").is_null() & pl.col("registered_single_drive").is_not_null() & combination
-    fill_tyres = pl.col("single_tyre_axles").is_null() & pl.col("registered_single_tyres").is_not_null()
+    fill_drive = (pl.col("single_drive_axle").is_null() & pl.col("registered_single_drive").is_not_null()
+                  & combination & fits).fill_null(False)
+    tyres = pl.col("registered_single_tyres")
+    fill_tyres = (pl.col("single_tyre_axles").is_null() & tyres.is_not_null() & (tyres >= 0) & (tyres < axles)
+                  & fits).fill_null(False)
     return (
         lf.join(reg, on=["plate", "plate_color"], how="left", maintain_order="left")
         .with_columns(
-            pl.when(fill_kind | fill_drive.fill_null(False) | fill_tyres)
+            pl.when(fill_kind | fill_drive | fill_tyres)
             .then(pl.lit("registry"))
             .when(device)
             .then(pl.lit("device"))
             .otherwise(pl.lit("unknown"))
             .alias("kind_source"),
             kind.alias("vehicle_kind"),
-            pl.when(fill_drive.fill_null(False))
-            .then(pl.col("registered_single_drive"))
-            .otherwise(pl.col("single_drive_axle"))
+            pl.when(fill_drive).then(pl.col("registered_single_drive")).otherwise(pl.col("single_drive_axle"))
             .alias("single_drive_axle"),
-            pl.coalesce("single_tyre_axles", "registered_single_tyres").alias("single_tyre_axles"),
+            pl.when(fill_tyres).then(tyres).otherwise(pl.col("single_tyre_axles")).alias("single_tyre_axles"),
         )
-        .drop("registered_kind", "registered_single_drive", "registered_single_tyres")
+        .drop("registered_kind", "registered_axles", "registered_single_drive", "registered_single_tyres")
     )
 
 

@@ -122,21 +122,22 @@ def read_source(lake_dir: Path, table: str, day: date) -> pl.LazyFrame | None:
 
 
 def load_registered_kinds(session: Session) -> pl.DataFrame:
-    """(plate, plate_color, registered_kind, registered_single_drive, registered_single_tyres) of every
-    registered vehicle with a kind or technical parameters on record."""
+    """(plate, plate_color, registered_kind, registered_axles, registered_single_drive, registered_single_tyres)
+    of every registered vehicle with a kind or technical parameters on record."""
     from zhifa.vehicles.orm import Vehicle as V
 
     rows = session.execute(
-        select(V.plate, V.plate_color, V.vehicle_kind, V.single_drive_axle, V.single_tyre_axles).where(
+        select(V.plate, V.plate_color, V.vehicle_kind, V.axle_count, V.single_drive_axle, V.single_tyre_axles).where(
             ((V.vehicle_kind.is_not(None)) & (V.vehicle_kind != ""))
             | V.single_drive_axle.is_not(None)
             | V.single_tyre_axles.is_not(None)
         )
     ).all()
     return pl.DataFrame(
-        [(p, c, k or None, d, t) for p, c, k, d, t in rows],
+        [(p, c, k or None, a, d, t) for p, c, k, a, d, t in rows],
         schema={"plate": pl.String, "plate_color": pl.String, "registered_kind": pl.String,
-                "registered_single_drive": pl.Boolean, "registered_single_tyres": pl.Int64},
+                "registered_axles": pl.Int64, "registered_single_drive": pl.Boolean,
+                "registered_single_tyres": pl.Int64},
         orient="row",
     )
 
@@ -167,7 +168,7 @@ def determine_source(
     lf = lf.rename(ren)
     if source == "entry":
         lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("vehicle_kind")) if "vehicle_kind" not in names else lf
-    lf = frames.with_registered_kind(lf, registered_kinds)
+    lf = frames.with_registered_kind(lf, registered_kinds, rules.limits)
     policies = {sid: s.policy(source, rules) for sid, s in sites.items()}
     default = r.TolerancePolicy(rules.tolerance.default_class[source], rules.tolerance.default_deduct[source])
     return frames.determine_frame(frames.with_tolerance(lf, policies, default), rules).collect()
@@ -255,13 +256,13 @@ def event_frame(violations: pl.DataFrame, window: timedelta = DEFAULT_WINDOW) ->
         pl.col("plate_color").fill_null(""),
         (pl.col("over_height_mm") + pl.col("over_width_mm") + pl.col("over_length_mm")).alias("_dim_sum"),
         (pl.col("source") != "entry").alias("_not_entry"),
-    ).sort("rule", "_who", "plate_color", "measured_at")
+    ).sort("rule", "_who", "plate_color", "measured_at", "_key")  # _key: equal times in a fixed order
     # a new event where the truck (or rule) changes or the gap to its previous record exceeds the window
     same = [pl.col(c) == pl.col(c).shift() for c in ("rule", "_who", "plate_color")]
     cont = same[0] & same[1] & same[2] & (pl.col("measured_at").diff() <= window)
     v = v.with_columns((~cont.fill_null(False)).cum_sum().alias("_ev"))
     # the worst record decides; on a tie a WIM or check-station record (with photos) beats entry weighing,
-    # then the earlier one (a stable sort keeps time order)
+    # then the earlier one (a stable sort keeps the time order above)
     worst = (
         v.sort(["_ev", "excess_kg", "_dim_sum", "_not_entry"], descending=[False, True, True, True], maintain_order=True)
         .group_by("_ev", maintain_order=True)
@@ -311,10 +312,9 @@ _WORST = ("gross_weight_kg", "limit_kg", "excess_kg", "excess_rate", "is_100t", 
 
 def _explanation() -> pl.Expr:
     """The lead's sentence from its worst record: mass with the excess rate in tenths of a percent
-    (rounded half to even from the exact ratio), or the dimension excesses; how many records were merged."""
+    (rounded half up, 四舍五入, from the exact ratio), or the dimension excesses; how many records were merged."""
     ex, lim = pl.col("w_excess_kg"), pl.col("w_limit_kg")
-    q, rem = (ex * 1000) // lim, (ex * 1000) % lim
-    tenths = q + pl.when((rem * 2 > lim) | ((rem * 2 == lim) & (q % 2 == 1))).then(1).otherwise(0)
+    tenths = (ex * 2000 + lim) // (lim * 2)  # floor(ex / lim × 1000 + ½): integers, no float rounding
     pct = pl.concat_str((tenths // 10).cast(pl.String), pl.lit("."), (tenths % 10).cast(pl.String))
     label = pl.col("rule").replace_strict(RULE_LABELS_ZH, return_dtype=pl.String)
     head = pl.concat_str(label, pl.lit("：总重"), pl.col("w_gross_weight_kg").cast(pl.String), pl.lit("千克，"))
@@ -357,6 +357,8 @@ def draft_leads(
 def _draft_leads(
     violations: pl.DataFrame, *, rules: RuleSet, sites: dict[str, SiteInfo], window: timedelta, evidence_dir: Path | None
 ) -> list[LeadDraft]:
+    # a record delivered twice (the same source and record id) is one record of its event
+    violations = violations.unique(["source", "record_id"], keep="first", maintain_order=True)
     events = event_frame(violations, window)
     if events.height == 0:
         return []
@@ -419,6 +421,7 @@ def _draft_leads(
                 "basis": pen_basis,
                 "rule_version": fines_version,
             },
+            "hashing": evidence.HASHING,
             "bundle_sha256": evidence.bundle_sha(recs),
         }
         site = sites.get(site_id or "")
@@ -843,11 +846,11 @@ def lead_evidence(session: Session, *, actor: Actor, lead_id: str) -> EvidenceVi
         ids = [k[1] for k in keys if k[0] == src]
         for d in session.execute(select(D).where(D.source == src, D.record_id.in_(ids))).scalars():
             found[(d.source, d.record_id)] = d
-    registered, similar = _registration_hint(session, lead)
+    registered, similar = _registration_hint(session, actor, lead)
     return EvidenceView(lead, bundle, evidence.verify_bundle(bundle), [found.get(k) for k in keys], registered, similar)
 
 
-def _registration_hint(session: Session, lead: Lead) -> tuple[bool | None, tuple[tuple[str, bool], ...]]:
+def _registration_hint(session: Session, actor: Actor, lead: Lead) -> tuple[bool | None, tuple[tuple[str, bool], ...]]:
     from zhifa.shared.plates import lookalikes
     from zhifa.vehicles.orm import Vehicle as V
 
@@ -860,9 +863,11 @@ def _registration_hint(session: Session, lead: Lead) -> tuple[bool | None, tuple
         return False, ()
     known = set(session.execute(select(V.plate).where(V.plate.in_(candidates))).scalars())
     D, w = OverloadDetermination, DEFAULT_WINDOW
-    weighed = set(session.execute(
-        select(D.plate).where(D.plate.in_(known), D.measured_at >= lead.start - w, D.measured_at <= lead.end + w)
-    ).scalars()) if known else set()
+    # weighings the actor may see (a county user does not learn of weighings elsewhere in the province)
+    weighed = set(session.execute(scope(
+        select(D.plate).where(D.plate.in_(known), D.measured_at >= lead.start - w, D.measured_at <= lead.end + w),
+        actor, D.unit_code,
+    )).scalars()) if known else set()
     return False, tuple((p, p in weighed) for p in candidates if p in known)
 
 

@@ -215,7 +215,8 @@ class RedisFailureWindow:
             try:
                 pipe = self.client.pipeline(transaction=True)
                 for k in keys:
-                    pipe.zremrangebyscore(self._key(k), "-inf", now - self.window_s)
+                    # strictly older than the window, as FailureWindow forgets them
+                    pipe.zremrangebyscore(self._key(k), "-inf", f"({now - self.window_s!r}")
                     pipe.zadd(self._key(k), {f"{now!r}:{self._tag}:{next(self._seq)}": now})
                     pipe.expire(self._key(k), int(self.window_s) + 1)
                 pipe.execute()

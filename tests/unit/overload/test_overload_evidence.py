@@ -121,11 +121,46 @@ def test_explanations_state_the_excess_rate_exactly_and_the_dimension_excess_in_
         return lead.explanation
 
     assert text() == "超限运输：总重60000千克，限值49000千克，超限11000千克（22.4%）"
-    # tenths of a percent from the exact ratio, half to even: 2.5 → 2, 7.5 → 8
-    assert text(excess_kg=5, limit_kg=2000).endswith("超限5千克（0.2%）")
+    # tenths of a percent from the exact ratio, half up (四舍五入): 2.5 → 3, 7.5 → 8, 2.49… → 2
+    assert text(excess_kg=5, limit_kg=2000).endswith("超限5千克（0.3%）")
     assert text(excess_kg=15, limit_kg=2000).endswith("超限15千克（0.8%）")
+    assert text(excess_kg=4999, limit_kg=2000000).endswith("超限4999千克（0.2%）")
+    assert text(excess_kg=6921, limit_kg=18000).endswith("（38.5%）")  # 38.45 exactly
     dims = text(mass_violation=False, excess_kg=0, over_height_mm=300, over_length_mm=20)
     assert dims == "外廓尺寸超限：总重60000千克，外廓尺寸超限：超高300毫米、超长20毫米"
     two = pl.concat([violations(), violations(record_id="w2", measured_at=T0 + timedelta(minutes=20))])
     (lead,) = service.draft_leads(two, rules=RS, sites=SITES)
     assert lead.explanation.endswith("；同一车辆2条记录合并为一次违法")
+
+
+def test_the_record_part_is_what_the_device_sent_not_the_registry_fill():
+    rows = violations(vehicle_kind="tractor_semitrailer", received_vehicle_kind=None, received_single_drive_axle=None,
+                      received_single_tyre_axles=None, single_drive_axle=True)
+    part = evidence.record_parts(rows, SITES)[0]
+    assert part["record"]["vehicle_kind"] is None and part["record"]["single_drive_axle"] is None
+    (lead,) = service.draft_leads(rows, rules=RS, sites=SITES)
+    assert evidence.verify_bundle(stored(lead.evidence)) == []
+
+
+def test_bundles_of_the_first_version_still_verify_and_still_catch_changes():
+    """Leads drafted before the hashing changed (no `hashing` field): stdlib canonical JSON, bundle over the
+    JSON list of hashes, a hashed determination per part."""
+    record = {"record_id": "w1", "gross_weight_kg": 60000, "speed_kmh": 0.00001, "plate": "豫F11111"}
+    site = {"site_id": "W1", "known": True, "calibration_valid": True}
+    det = {"status": "violation", "excess_rate": 0.2244}
+    part = {"source": "wim", "record": record, "record_sha256": evidence._legacy_sha(record), "photos": [],
+            "site": site, "site_sha256": evidence._legacy_sha(site), "determination": det,
+            "determination_sha256": evidence._legacy_sha(det)}
+    old = {"kind": "overload_evidence", "parts": [part],
+           "bundle_sha256": evidence._legacy_sha([part["record_sha256"], part["site_sha256"]])}
+    assert evidence.verify_bundle(stored(old)) == []
+    changed = stored(old)
+    changed["parts"][0]["determination"]["status"] = "legal"
+    assert evidence.verify_bundle(changed) == ["part 1 determination"]
+    assert "hashing" not in old and service.draft_leads(violations(), rules=RS, sites=SITES)[0].evidence["hashing"]
+
+
+def test_a_record_delivered_twice_is_one_record_of_one_lead():
+    twice = pl.concat([violations(), violations()])
+    (lead,) = service.draft_leads(twice, rules=RS, sites=SITES)
+    assert len(lead.evidence["parts"]) == 1 and "合并" not in lead.explanation

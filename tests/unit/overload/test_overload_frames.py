@@ -130,14 +130,14 @@ def test_registered_kind_fills_what_the_device_did_not_classify():
     })
     kinds = pl.DataFrame({"plate": ["豫A1", "豫A2", "豫A1"], "plate_color": ["yellow", "yellow", "blue"],
                           "registered_kind": ["rigid", "rigid", "tractor_semitrailer"]})
-    out = frames.determine_frame(frames.with_registered_kind(df, kinds), RS).collect()
+    out = frames.determine_frame(frames.with_registered_kind(df, kinds, RS.limits), RS).collect()
     got = {x["record_id"]: (x["kind_source"], x["vehicle_kind"], x["limit_kg"], x["status"]) for x in out.to_dicts()}
     assert got == {
         "reg": ("registry", "rigid", 31000, r.VIOLATION),
         "dev": ("device", "full_trailer", 36000, r.LEGAL),
         "unreg": ("unknown", None, 36000, r.LEGAL),
     }
-    none = frames.with_registered_kind(df, None).collect()
+    none = frames.with_registered_kind(df, None, RS.limits).collect()
     assert none["kind_source"].to_list() == ["unknown", "device", "unknown"]
 
 
@@ -155,10 +155,36 @@ def test_registered_drive_axle_and_single_tyres_lower_the_limit_where_the_device
         "registered_kind": ["tractor_semitrailer", "rigid", "tractor_semitrailer"],
         "registered_single_drive": [True, True, True], "registered_single_tyres": [None, 1, None],
     })
-    out = frames.determine_frame(frames.with_registered_kind(df, kinds), RS).collect()
+    out = frames.determine_frame(frames.with_registered_kind(df, kinds, RS.limits), RS).collect()
     got = {x["record_id"]: (x["kind_source"], x["single_drive_axle"], x["limit_kg"], x["status"]) for x in out.to_dicts()}
     assert got == {
         "tractor": ("registry", True, 46000, r.VIOLATION),
         "rigid2": ("registry", None, 15000, r.VIOLATION),
         "dev": ("device", False, 49000, r.LEGAL),
     }
+
+
+def test_the_registry_is_used_only_where_it_fits_the_measurement():
+    """A registered rigid truck measured with 5 axles is towing a trailer (no truck limit for 5 axles);
+    a kind outside the table, a different registered axle count or as many single-tyre axles as axles
+    are ignored: each record keeps the lenient limit it had without the registry, and stays a violation."""
+    df = pl.DataFrame({
+        "record_id": ["towing", "odd_kind", "axles_differ", "tyres"], "plate": ["豫C1", "豫C2", "豫C3", "豫C4"],
+        "plate_color": ["yellow"] * 4, "gross_weight_kg": [45000, 38000, 38000, 38000], "axle_count": [5, 4, 4, 4],
+        "vehicle_kind": [None] * 4, "tol_permille": [0] * 4, "tol_deduct": [False] * 4,
+    })
+    kinds = pl.DataFrame({
+        "plate": ["豫C1", "豫C2", "豫C3", "豫C4"], "plate_color": ["yellow"] * 4,
+        "registered_kind": ["rigid", "重型半挂牵引车", "rigid", "full_trailer"], "registered_axles": [None, 4, 2, 4],
+        "registered_single_drive": [None] * 4, "registered_single_tyres": [None, None, None, 4],
+    })
+    out = frames.determine_frame(frames.with_registered_kind(df, kinds, RS.limits), RS).collect()
+    got = {x["record_id"]: (x["kind_source"], x["limit_kg"], x["status"]) for x in out.to_dicts()}
+    assert got == {
+        "towing": ("unknown", 43000, r.VIOLATION),
+        "odd_kind": ("unknown", 36000, r.VIOLATION),
+        "axles_differ": ("unknown", 36000, r.VIOLATION),
+        "tyres": ("registry", 36000, r.VIOLATION),  # the kind fits; the impossible tyre count is not taken
+    }
+    assert out.filter(pl.col("record_id") == "tyres")["single_tyre_axles"].to_list() == [None]
+    assert out["received_vehicle_kind"].to_list() == [None] * 4  # what the device sent is kept
