@@ -1,17 +1,19 @@
-"""Every domain error of the interception, supervision, complaints, training, roads, reports and web modules has
-an English text: each call of a `ZhifaError` subclass passes `en=`, each `check_visible(…, "<中文>")` passes
-`what_en=`, and an English f-string fills in as many values as its Chinese one. A new error without its
-English text fails here (CLI `commands.py` modules print Chinese and are not walked)."""
+"""Every domain error of every slice has an English text: each call of a `ZhifaError` subclass (or of a
+module's own error builder taking `en`) passes `en=`, each `check_visible(…, "<中文>")` passes `what_en=`,
+an English f-string fills in as many values as its Chinese one, and an error subclass with its own
+`__init__` accepts `en`. A new error without its English text fails here, before a page shows it (CLI
+`commands.py` modules print Chinese and are not walked)."""
 
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[3] / "src" / "zhifa"
-SLICES = ("interception", "supervision", "complaints", "training", "roads", "reports", "web")
+SRC = Path(__file__).resolve().parents[2] / "src" / "zhifa"
+SLICES = tuple(sorted(p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists()))
 BASE = "ZhifaError"
 
 
@@ -19,7 +21,8 @@ def _name(func: ast.expr) -> str | None:
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
 
 
-def _error_classes() -> set[str]:
+@functools.cache
+def _error_classes() -> frozenset[str]:
     """ZhifaError and every subclass defined anywhere in the package (by name, transitively)."""
     classes = [(n.name, {_name(b) for b in n.bases}) for p in SRC.rglob("*.py")
                for n in ast.walk(ast.parse(p.read_text("utf-8"))) if isinstance(n, ast.ClassDef)]
@@ -31,11 +34,11 @@ def _error_classes() -> set[str]:
             if name not in names and bases & names:
                 names.add(name)
                 grew = True
-    return names
+    return frozenset(names)
 
 
-def _modules() -> list[Path]:
-    return [p for s in SLICES for p in sorted((SRC / s).glob("*.py")) if p.name != "commands.py"]
+def _modules(slice_name: str) -> list[Path]:
+    return [p for p in sorted((SRC / slice_name).rglob("*.py")) if p.name != "commands.py" and "migrations" not in p.parts]
 
 
 def _en_helpers(tree: ast.Module) -> set[str]:
@@ -54,8 +57,20 @@ def _kw(call: ast.Call, name: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 
 
-def _placeholders(node: ast.expr | None) -> int | None:
-    return sum(isinstance(v, ast.FormattedValue) for v in node.values) if isinstance(node, ast.JoinedStr) else None
+def _placeholders(node: ast.expr | None) -> list[str] | None:
+    """The values an f-string fills in (their source text); None when it is not an f-string."""
+    if not isinstance(node, ast.JoinedStr):
+        return None
+    return [ast.unparse(v.value) for v in node.values if isinstance(v, ast.FormattedValue)]
+
+
+def _same_values(zh: list[str] | None, en: list[str] | None) -> bool:
+    """The English fills in as many values as the Chinese text (the English may name them differently, e.g.
+    an English label), leaving out only Chinese-only labels (names with `_zh`)."""
+    if zh is None:
+        return True
+    n_en = len(en or [])
+    return n_en == len(zh) or n_en == len([v for v in zh if "_zh" not in v])
 
 
 def _problems(path: Path, errors: set[str]) -> tuple[int, list[str]]:
@@ -65,6 +80,12 @@ def _problems(path: Path, errors: set[str]) -> tuple[int, list[str]]:
     seen, bad = 0, []
     where = f"{path.parent.name}/{path.name}"
     for n in ast.walk(tree):
+        if isinstance(n, ast.ClassDef) and n.name in errors:
+            for f in n.body:
+                if isinstance(f, ast.FunctionDef) and f.name == "__init__":
+                    params = {a.arg for a in (*f.args.args, *f.args.kwonlyargs)}
+                    if "en" not in params and f.args.kwarg is None:
+                        bad.append(f"{where}:{f.lineno}: {n.name}.__init__ does not take en")
         if not isinstance(n, ast.Call):
             continue
         name = _name(n.func)
@@ -74,7 +95,7 @@ def _problems(path: Path, errors: set[str]) -> tuple[int, list[str]]:
             zh = n.args[0] if n.args else _kw(n, "message")
             if en is None:
                 bad.append(f"{where}:{n.lineno}: {ast.get_source_segment(src, n)} has no en=")
-            elif _placeholders(zh) is not None and _placeholders(zh) != _placeholders(en):
+            elif not _same_values(_placeholders(zh), _placeholders(en)):
                 bad.append(f"{where}:{n.lineno}: the English text fills in other values than the Chinese one")
         elif name == "check_visible" and (len(n.args) >= 3 or _kw(n, "what")) and _kw(n, "what_en") is None:
             seen += 1
@@ -86,14 +107,17 @@ def _problems(path: Path, errors: set[str]) -> tuple[int, list[str]]:
 def test_every_domain_error_of_the_slice_has_an_english_text(slice_name):
     errors = _error_classes()
     assert {"ValidationFailed", "NotFound", "PermissionDenied", "Conflict", "IllegalTransition"} <= errors
-    seen, bad = 0, []
-    for path in _modules():
-        if path.parent.name == slice_name:
-            n, b = _problems(path, errors)
-            seen += n
-            bad += b
-    assert seen > 0, f"no errors found in {slice_name}: is the walker looking at the right files?"
+    bad: list[str] = []
+    for path in _modules(slice_name):
+        bad += _problems(path, errors)[1]
     assert not bad, "\n".join(bad)
+
+
+def test_the_walker_sees_the_errors_of_the_package():
+    """Guards the walker itself: it must find the hundreds of errors the slices raise."""
+    errors = _error_classes()
+    seen = sum(_problems(p, errors)[0] for s in SLICES for p in _modules(s))
+    assert seen > 300, seen
 
 
 def test_the_walker_finds_a_missing_english_text(tmp_path):
@@ -106,3 +130,11 @@ def test_the_walker_finds_a_missing_english_text(tmp_path):
                  '    raise Conflict("已存在", en="Exists")\n', "utf-8")
     seen, bad = _problems(p, {"ValidationFailed", "NotFound", "Conflict"})
     assert seen == 4 and len(bad) == 3, bad
+
+
+def test_the_walker_finds_an_error_class_that_drops_the_english_text(tmp_path):
+    p = tmp_path / "cases" / "x.py"
+    p.parent.mkdir()
+    p.write_text("class Refused(ValidationFailed):\n    def __init__(self, message):\n"
+                 "        super().__init__(message)\n", "utf-8")
+    assert _problems(p, {"ValidationFailed", "Refused"})[1] == ["cases/x.py:2: Refused.__init__ does not take en"]
