@@ -4,14 +4,7 @@
   if (!el || typeof L === 'undefined') return;
   el.style.height = '460px';
   const map = L.map(el, {attributionControl: false}).setView([34.0, 113.7], 7);
-  // Province and city outlines give the markers a context (no tile layer offline).
-  fetch('/api/map/outlines', {credentials: 'same-origin'}).then(r => r.ok ? r.json() : null).then(gj => {
-    if (!gj) return;
-    L.geoJSON(gj, {interactive: false, style: f => {
-      const prov = f.properties && f.properties.level === 'province';
-      return {color: prov ? '#14386b' : '#8aa0bf', weight: prov ? 2 : 1, fillColor: '#f4f7fb', fillOpacity: 0.7};
-    }}).addTo(map).bringToBack();
-  }).catch(() => { /* the map still works without outlines */ });
+  window.zhifa.addOutlines(map);  // province and city outlines give the markers a context
   const layer = L.layerGroup().addTo(map);
   let fitted = false;
   // "；待处置任务 {n}" in the interface language: data-msg-open-tasks of #live-map (interception/live.html)

@@ -32,6 +32,17 @@
   };
   window.zhifa.lang = document.documentElement.getAttribute("lang") === "en" ? "en" : "zh";
 
+  // Province and city outlines behind a Leaflet map's markers (the offline maps have no tile layer);
+  // a map without them still works.
+  window.zhifa.addOutlines = function (map) {
+    return window.zhifa.fetchJSON("/api/map/outlines").then(function (gj) {
+      L.geoJSON(gj, { interactive: false, style: function (f) {
+        var prov = f.properties && f.properties.level === "province";
+        return { color: prov ? "#14386b" : "#8aa0bf", weight: prov ? 2 : 1, fillColor: "#f4f7fb", fillOpacity: 0.7 };
+      } }).addTo(map).bringToBack();
+    }).catch(function () { /* the map still works without outlines */ });
+  };
+
   // Mobile navigation toggle.
   var btn = document.querySelector("[data-nav-toggle]");
   if (btn) {

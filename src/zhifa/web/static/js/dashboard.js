@@ -195,12 +195,7 @@
     if (!wimMap) {
       wimMap = L.map(el, { preferCanvas: true, attributionControl: false, minZoom: 5, maxZoom: 13, zoomSnap: 0.25 })
         .setView([33.9, 113.6], 6.3);
-      window.zhifa.fetchJSON("/api/map/outlines").then(function (gj) {
-        L.geoJSON(gj, { style: function (f) {
-          var prov = f.properties && f.properties.level === "province";
-          return { color: prov ? "#14386b" : "#8aa0bf", weight: prov ? 2 : 1, fillColor: "#f4f7fb", fillOpacity: 0.7 };
-        } }).addTo(wimMap).bringToBack();
-      });
+      window.zhifa.addOutlines(wimMap);
       wimLayer = L.featureGroup().addTo(wimMap);
     }
     wimLayer.clearLayers();

@@ -21,13 +21,7 @@
   };
   const english = document.documentElement.getAttribute('lang') === 'en';
   const palette = ['#c0392b', '#2471a3', '#1e8449', '#b9770e', '#7d3c98', '#117a65'];
-  fetch('/api/map/outlines', {credentials: 'same-origin'}).then(r => r.ok ? r.json() : null).then(gj => {
-    if (!gj) return;
-    L.geoJSON(gj, {interactive: false, style: f => {
-      const prov = f.properties && f.properties.level === 'province';
-      return {color: prov ? '#14386b' : '#8aa0bf', weight: prov ? 2 : 1, fillColor: '#f4f7fb', fillOpacity: 0.7};
-    }}).addTo(map).bringToBack();
-  }).catch(() => { /* the map still works without outlines */ });
+  window.zhifa.addOutlines(map);
   if (!params.get('plate') || !params.get('day')) return;
   const q = new URLSearchParams({plate: params.get('plate'), color: params.get('color') || 'blue', day: params.get('day')});
   fetch('/api/trajectory?' + q.toString(), {credentials: 'same-origin'})
