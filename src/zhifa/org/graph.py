@@ -8,7 +8,7 @@ the contracted graph (hundreds × hundreds in well under a second), so a simulat
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,29 @@ INF = float("inf")
 def _is_gantry_id(site_id: str) -> bool:
     # rules.md §7: 19 characters beginning with 'G'
     return len(site_id) == 19 and site_id[0] == "G"
+
+
+def dijkstra(
+    source: str, edges: Callable[[str], Iterable[tuple[str, float]]], target: str | None = None
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Shortest distances from `source` and each node's predecessor; `edges(u)` yields (v, length).
+    Stops early once `target` is settled."""
+    dist: dict[str, float] = {source: 0}
+    prev: dict[str, str] = {}
+    heap: list[tuple[float, str]] = [(0, source)]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if d > dist.get(u, INF):
+            continue
+        if u == target:
+            break
+        for v, w in edges(u):
+            nd = d + w
+            if nd < dist.get(v, INF):
+                dist[v] = nd
+                prev[v] = u
+                heapq.heappush(heap, (nd, v))
+    return dist, prev
 
 
 @dataclass(frozen=True)
@@ -123,22 +146,7 @@ class NetworkGraph:
     # --- shortest paths on the full graph ------------------------------------------------------
 
     def _dijkstra(self, source: str, target: str | None = None) -> tuple[dict[str, float], dict[str, str]]:
-        dist: dict[str, float] = {source: 0}
-        prev: dict[str, str] = {}
-        heap: list[tuple[float, str]] = [(0, source)]
-        while heap:
-            d, u = heapq.heappop(heap)
-            if d > dist.get(u, INF):
-                continue
-            if u == target:
-                break
-            for v, w, _ in self.adj.get(u, ()):
-                nd = d + w
-                if nd < dist.get(v, INF):
-                    dist[v] = nd
-                    prev[v] = u
-                    heapq.heappush(heap, (nd, v))
-        return dist, prev
+        return dijkstra(source, lambda u: ((v, w) for v, w, _ in self.adj.get(u, ())), target)
 
     def path(self, from_site: str, to_site: str) -> list[str]:
         """Shortest node path (both ends included); [] if unreachable or unknown."""
@@ -220,20 +228,7 @@ class NetworkGraph:
     # --- toll stations: contracted graph -------------------------------------------------------
 
     def station_dijkstra(self, source: str) -> tuple[dict[str, float], dict[str, str]]:
-        dist: dict[str, float] = {source: 0}
-        prev: dict[str, str] = {}
-        heap: list[tuple[float, str]] = [(0, source)]
-        while heap:
-            d, u = heapq.heappop(heap)
-            if d > dist.get(u, INF):
-                continue
-            for hop in self.hops.get(u, ()):
-                nd = d + hop.length_m
-                if nd < dist.get(hop.to_station, INF):
-                    dist[hop.to_station] = nd
-                    prev[hop.to_station] = u
-                    heapq.heappush(heap, (nd, hop.to_station))
-        return dist, prev
+        return dijkstra(source, lambda u: ((h.to_station, h.length_m) for h in self.hops.get(u, ())))
 
     def station_matrix(self, stations: Iterable[str] | None = None) -> StationMatrix:
         """All-pairs shortest distances and first hops among toll stations (contracted graph)."""
