@@ -7,7 +7,7 @@ data (plate colours, sources, statuses, outcomes) are the `(zh, en)` maps below,
 from __future__ import annotations
 
 from zhifa.interception.model import FORWARDED_LABELS_ZH, OUTCOME_LABELS_ZH, TASK_STATUS_LABELS_ZH
-from zhifa.web.i18n import pick
+from zhifa.web.i18n import labels, labels_from
 
 COLOR = {"blue": ("蓝", "Blue"), "yellow": ("黄", "Yellow"), "black": ("黑", "Black"), "white": ("白", "White"),
          "green": ("绿", "Green"), "yellow_green": ("黄绿", "Yellow-green"), "blue_white": ("蓝白", "Blue-white")}
@@ -22,17 +22,10 @@ FORWARDED_EN = {"received": "Received", "assigned": "Assigned", "handling": "Bei
 
 def labels_for(lang: str) -> dict[str, dict[str, str]]:
     """The code → label maps the templates use (`labels.color`, `labels.outcome`, …), in `lang`."""
-
-    def pairs(m: dict[str, tuple[str, str]]) -> dict[str, str]:
-        return {k: pick(lang, zh, en) for k, (zh, en) in m.items()}
-
-    def with_en(zh_map: dict, en_map: dict[str, str]) -> dict[str, str]:
-        return {str(k): pick(lang, v, en_map.get(str(k), "")) for k, v in zh_map.items()}
-
-    return {"color": pairs(COLOR), "source": pairs(SOURCE), "effective": pairs(EFFECTIVE),
-            "outcome": with_en(OUTCOME_LABELS_ZH, OUTCOME_EN),
-            "task_status": with_en(TASK_STATUS_LABELS_ZH, TASK_STATUS_EN),
-            "forwarded": with_en(FORWARDED_LABELS_ZH, FORWARDED_EN)}
+    return {"color": labels(COLOR, lang), "source": labels(SOURCE, lang), "effective": labels(EFFECTIVE, lang),
+            "outcome": labels_from(OUTCOME_LABELS_ZH, OUTCOME_EN, lang),
+            "task_status": labels_from(TASK_STATUS_LABELS_ZH, TASK_STATUS_EN, lang),
+            "forwarded": labels_from(FORWARDED_LABELS_ZH, FORWARDED_EN, lang)}
 
 
 ZH = {

@@ -4,10 +4,9 @@ archives, findings, remote-sensing review, the advertising campaign, model roads
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -28,7 +27,7 @@ from zhifa.roads.ruledata import control_zone_rules_on
 from zhifa.shared.calendar import cn_calendar
 from zhifa.shared.clock import TZ
 from zhifa.web.deps import ClockDep, Csrf, DbSession, StaffActor, register_nav, render, templates
-from zhifa.web.i18n import get_lang, pick
+from zhifa.web.i18n import get_lang, labels_from, pick
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,11 +45,6 @@ CONTROL_ZONE_SOURCE_EN = {
     "cz-2011.1": "Regulations on Highway Safety Protection (State Council Decree No. 593), Article 11: expressways "
     "at least 30 m, national roads 20 m, provincial roads 15 m, county roads 10 m, township roads 5 m",
 }
-
-
-def _labels(lang: str, zh: Mapping[Any, str], en: Mapping[Any, str]) -> dict[str, str]:
-    """code -> label in the interface language (enum keys become their string value)."""
-    return {str(k): pick(lang, v, en.get(k, "")) for k, v in zh.items()}
 
 
 def _units(s) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -76,7 +70,7 @@ def patrol_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockD
                      "width_m": z["width_m"]})
     return render(request, "roads/patrol.html", {
         "roads": roads, "roads_json": json.dumps(data, ensure_ascii=False).replace("<", "\\u003c"),
-        "categories": _labels(get_lang(request), FINDING_CATEGORY_ZH, FINDING_CATEGORY_EN),
+        "categories": labels_from(FINDING_CATEGORY_ZH, FINDING_CATEGORY_EN, get_lang(request)),
     }, headers={"Cache-Control": "no-cache"})
 
 
@@ -108,7 +102,7 @@ def roads_page(request: Request, actor: StaffActor, s: DbSession, clock: ClockDe
     rules = control_zone_rules_on(today)
     lang = get_lang(request)
     return render(request, "roads/index.html", {
-        "rows": rows, "year": y, "month": m, "units": _units(s), "class_zh": _labels(lang, ROAD_CLASS_ZH, ROAD_CLASS_EN),
+        "rows": rows, "year": y, "month": m, "units": _units(s), "class_zh": labels_from(ROAD_CLASS_ZH, ROAD_CLASS_EN, lang),
         "widths": rules.widths_m, "rules": rules, "years": list(range(today.year, today.year - 4, -1)),
         "rule_source": pick(lang, rules.source, CONTROL_ZONE_SOURCE_EN.get(rules.version, "")),
     })
@@ -132,8 +126,8 @@ def findings_page(request: Request, actor: StaffActor, s: DbSession, status: str
     lang = get_lang(request)
     return render(request, "roads/findings.html", {
         "rows": rows, "roads": roads, "status": status, "units": _units(s),
-        "category_zh": _labels(lang, FINDING_CATEGORY_ZH, FINDING_CATEGORY_EN),
-        "status_zh": _labels(lang, FINDING_STATUS_ZH, FINDING_STATUS_EN),
+        "category_zh": labels_from(FINDING_CATEGORY_ZH, FINDING_CATEGORY_EN, lang),
+        "status_zh": labels_from(FINDING_STATUS_ZH, FINDING_STATUS_EN, lang),
     })
 
 
@@ -189,7 +183,7 @@ def ads_page(request: Request, actor: StaffActor, s: DbSession, city: str = "") 
     return render(request, "roads/ads.html", {
         "progress": service.campaign_by_city(s, actor=actor), "per_year": service.cleared_per_year(s, actor=actor),
         "rows": service.list_ads(s, actor=actor, city_code=city or None, limit=200), "city": city,
-        "units": _units(s), "status_zh": _labels(get_lang(request), AD_STATUS_ZH, AD_STATUS_EN), "roads": service.list_roads(s, actor=actor),
+        "units": _units(s), "status_zh": labels_from(AD_STATUS_ZH, AD_STATUS_EN, get_lang(request)), "roads": service.list_roads(s, actor=actor),
     })
 
 

@@ -57,6 +57,12 @@ def labels(table: Mapping[Any, tuple[str, str]], lang: str) -> dict[Any, str]:
     return {code: pick(lang, zh, en) for code, (zh, en) in table.items()}
 
 
+def labels_from(zh: Mapping[Any, str], en: Mapping[Any, str], lang: str) -> dict[str, str]:
+    """`{code: label}` in the interface language from separate Chinese and English maps (codes as text:
+    an enum key becomes its value)."""
+    return {str(k): pick(lang, v, en.get(k) or en.get(str(k), "")) for k, v in zh.items()}
+
+
 add_messages(
     zh={
         "app.name": "交通运输综合执法综合管理服务平台",
